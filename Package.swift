@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 mode plus the upcoming features Hummingbird 2 turns on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "StreetWatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "streetwatch", targets: ["streetwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libswscale libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "pkg-config"])]
+        ),
+        .target(name: "Detector", swiftSettings: swiftSettings),
+        .target(name: "FrameIngest", dependencies: ["CFFmpeg", "Detector"], swiftSettings: swiftSettings),
+        .target(name: "Pipeline", dependencies: ["Detector", "FrameIngest"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "streetwatch",
+            dependencies: [
+                "FrameIngest", "Detector", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DetectorTests", dependencies: ["Detector"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FrameIngestTests",
+            dependencies: ["FrameIngest", "Detector"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

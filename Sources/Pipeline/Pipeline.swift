@@ -1,0 +1,1 @@
+// Pipeline: camera groups, dedup, cases, store (see issue 4).

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `streetwatch` command: the composition root of the project.
+@main
+struct StreetWatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "streetwatch",
+        abstract: "Video auto-recognition for city-management camera networks.",
+        subcommands: [Probe.self, Decode.self]
+    )
+}
