@@ -167,11 +167,12 @@ public struct StationaryOccupancyRule: Rule {
         core.zoneMask.mask.withUnsafeBufferPointer { zone in
         presence.withUnsafeMutableBufferPointer { pr in
         occupied.withUnsafeMutableBufferPointer { oc in
+            // Branch-free so LLVM vectorises it.
             for i in 0..<pr.count {
-                guard wholeFrame || zone[i] != 0 else { oc[i] = 0; continue }
                 let p = pr[i] + a * (Float(fl[i]) - pr[i])
                 pr[i] = p
-                oc[i] = p >= share ? 1 : 0
+                let bit: UInt8 = p >= share ? 1 : 0
+                oc[i] = wholeFrame ? bit : bit & zone[i]
             }
         }
         }
