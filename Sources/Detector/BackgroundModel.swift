@@ -11,11 +11,13 @@ struct BackgroundSettings: Sendable, Hashable {
     /// Smallest gray-level difference that counts as foreground. Compressed street video carries ±5 levels
     /// of block noise on still areas; three times that keeps it out while a dark bag on paving (30+) stays in.
     var minDifference: Float = 15
-    /// Threshold in units of the pixel's own mean absolute deviation, so swaying trees, water and flicker
-    /// raise their own bar. 4 MAD ≈ 3.2 σ for Gaussian noise.
+    /// Threshold in units of the pixel's own noise: the running median of its frame-to-frame change, so swaying
+    /// trees, water and flicker raise their own bar. For Gaussian noise that median is 0.95 σ, so 4 ≈ 3.8 σ.
     var noiseFactor: Float = 4
-    /// Time constant of the per-pixel noise estimate.
-    var noiseSeconds: Double = 10
+    /// How fast (gray levels per second) the per-pixel noise estimate moves towards that running median. A
+    /// median of frame-to-frame change ignores passers-by and new objects (a couple of frames of change each);
+    /// only change present most of the time (leaves, ripples) raises it.
+    var noiseRate: Double = 2
     /// Fraction of the frame that may differ from the backgrounds before the frame is treated as a global
     /// change (light switched, clouds, camera moved) rather than as things in the scene. People and vehicles
     /// rarely cover more than a third of a street view; lighting moves everything at once.
@@ -23,6 +25,10 @@ struct BackgroundSettings: Sendable, Hashable {
     /// A global change that lasts this long is the new normal: the long-term background is rebuilt from the
     /// short-term one (counted in ``RuleStats/relearns``).
     var relearnSeconds: Double = 5
+    /// Fraction of the frame that may differ from the long-term background while agreeing with the short-term
+    /// one (arrived and stopped) before it counts as a lasting light change: a quarter of a street view is no
+    /// object or stall, but a floodlight or a shadow that has settled.
+    var lastingChangeFraction: Double = 0.25
     /// Whether the long-term background is needed at all (motion-only rules skip it).
     var keepsLongTerm = true
 }
@@ -55,8 +61,10 @@ struct BackgroundModel: Sendable {
     private(set) var long: [Float]
     /// Short-term background.
     private(set) var short: [Float]
-    /// Per-pixel mean absolute deviation from the short-term background.
+    /// Per-pixel running median of the absolute frame-to-frame change.
     private(set) var noise: [Float]
+    /// The previous frame, for the noise estimate.
+    private var previous: [UInt8]
     /// 1 where the frame differs from the long-term background (after gain compensation).
     private(set) var foregroundLong: [UInt8]
     /// 1 where the frame differs from the short-term background: motion.
@@ -70,7 +78,7 @@ struct BackgroundModel: Sendable {
     /// Time since the previous frame, clamped (see `update`).
     private(set) var deltaTime = 0.0
     private var lastPts: Timestamp?
-    private var suppressedSince: Timestamp?
+    private var changeSince: Timestamp?
     /// Counters, merged into the owning rule's ``RuleStats``.
     var stats = RuleStats()
 
@@ -81,6 +89,7 @@ struct BackgroundModel: Sendable {
         long = settings.keepsLongTerm ? [Float](repeating: 0, count: n) : []
         short = [Float](repeating: 0, count: n)
         noise = [Float](repeating: 0, count: n)
+        previous = [UInt8](repeating: 0, count: n)
         foregroundLong = [UInt8](repeating: 0, count: n)
         foregroundShort = [UInt8](repeating: 0, count: n)
     }
@@ -88,7 +97,7 @@ struct BackgroundModel: Sendable {
     /// Forgets everything learnt; the next frame initialises the models again.
     mutating func reset() {
         lastPts = nil
-        suppressedSince = nil
+        changeSince = nil
         for i in foregroundLong.indices { foregroundLong[i] = 0 }
         for i in foregroundShort.indices { foregroundShort[i] = 0 }
         fractionLong = 0
@@ -99,13 +108,13 @@ struct BackgroundModel: Sendable {
     mutating func update(_ frame: VideoFrame) -> Verdict {
         precondition(frame.format == format, "frame \(frame.format) given to a background model for \(format)")
         stats.frames += 1
-        guard let previous = lastPts else {
+        guard let previousPts = lastPts else {
             initialise(from: frame)
             return .initialised
         }
         // Frames can arrive late, twice, or after a gap; learning rates use a clamped step so one long gap does
         // not overwrite a model with a single frame (a real discontinuity is handled by reset()).
-        deltaTime = min(max(frame.pts - previous, 0), 1)
+        deltaTime = min(max(frame.pts - previousPts, 0), 1)
         lastPts = frame.pts
 
         gainShort = Self.gain(frame.pixels, short)
@@ -115,13 +124,14 @@ struct BackgroundModel: Sendable {
         let aShort = Float(min(1, deltaTime / settings.shortSeconds))
         let aLong = Float(min(1, deltaTime / settings.longSeconds))
         let aAbsorb = Float(min(1, deltaTime / settings.absorbSeconds))
-        let aNoise = Float(min(1, deltaTime / settings.noiseSeconds))
+        let noiseStep = Float(deltaTime * settings.noiseRate)
         let minDiff = settings.minDifference, k = settings.noiseFactor
         let gS = gainShort, gL = gainLong, invS = 1 / gainShort, invL = 1 / gainLong
-        var countLong = 0, countShort = 0
+        var countLong = 0, countShort = 0, countStatic = 0
         let keepsLong = settings.keepsLongTerm
         let count = frame.pixels.count
         frame.pixels.withUnsafeBufferPointer { px in
+            previous.withUnsafeBufferPointer { pv in
             short.withUnsafeMutableBufferPointer { bs in
             noise.withUnsafeMutableBufferPointer { nz in
             foregroundShort.withUnsafeMutableBufferPointer { fs in
@@ -137,13 +147,14 @@ struct BackgroundModel: Sendable {
                     let bit: UInt8 = ds > threshold ? 1 : 0
                     fs[i] = bit
                     moving &+= UInt32(bit)
-                    // Deviations are clipped so a passer-by raises a pixel's noise estimate only a little.
-                    nz[i] += aNoise * (min(ds, 2 * threshold) - nz[i])
+                    // Sigma-delta estimate of the median change (after Manzanera and Richefeu, 2007).
+                    let change = abs(v - Float(pv[i]))
+                    nz[i] = max(0, nz[i] + (change > nz[i] ? noiseStep : -noiseStep))
                     bs[i] += aShort * (v * invS - bs[i])
                 }
                 countShort = Int(moving)
                 guard keepsLong else { return }
-                var differing: UInt32 = 0
+                var differing: UInt32 = 0, still: UInt32 = 0
                 for i in 0..<count {
                     let v = Float(px[i])
                     // The threshold uses the noise just updated: one frame's difference is negligible.
@@ -152,35 +163,41 @@ struct BackgroundModel: Sendable {
                     let bit: UInt8 = dl > threshold ? 1 : 0
                     fl[i] = bit
                     differing &+= UInt32(bit)
+                    still &+= UInt32(bit & (1 &- fs[i]))
                     bl[i] += (bit != 0 ? aAbsorb : aLong) * (v * invL - bl[i])
                 }
                 countLong = Int(differing)
+                countStatic = Int(still)
+            }
             }
             }
             }
             }
             }
         }
+        previous = frame.pixels
         let n = Double(frame.pixels.count)
         fractionShort = Double(countShort) / n
         fractionLong = Double(countLong) / n
 
         let changed = max(fractionShort, fractionLong) > settings.globalChangeFraction
-        guard changed else {
-            suppressedSince = nil
+        let settled = Double(countStatic) / n > settings.lastingChangeFraction
+        if changed { stats.suppressedFrames += 1 }
+        guard changed || settled else {
+            changeSince = nil
             return .normal
         }
-        stats.suppressedFrames += 1
-        let since = suppressedSince ?? frame.pts
-        suppressedSince = since
+        let since = changeSince ?? frame.pts
+        changeSince = since
         if keepsLong, frame.pts - since >= settings.relearnSeconds, fractionShort < settings.globalChangeFraction {
-            // The short-term model has settled on the new picture while the long-term one still disagrees:
-            // the change is lasting, so adopt it instead of suppressing forever.
+            // The short-term model has settled on the new picture while the long-term one still disagrees over
+            // much of the frame: the change is lasting, so adopt it instead of suppressing (or flagging) forever.
             long = short
             stats.relearns += 1
-            suppressedSince = nil
+            changeSince = nil
+            for i in foregroundLong.indices { foregroundLong[i] = 0 }
         }
-        return .suppressed
+        return changed ? .suppressed : .normal
     }
 
     /// Makes the long-term background agree with the short-term one at `indices` (a ghost or removed object:
@@ -199,6 +216,7 @@ struct BackgroundModel: Sendable {
 
     private mutating func initialise(from frame: VideoFrame) {
         lastPts = frame.pts
+        previous = frame.pixels
         deltaTime = 0
         gainShort = 1
         gainLong = 1
