@@ -28,9 +28,9 @@ public struct AbandonedObjectOptions: RuleOptions, Hashable {
     /// Valid range of ``unattendedRadius``.
     public static let unattendedRadiusRange: ClosedRange<Double> = 0...1
 
-    /// `min_area` (number, default 0.0015, range 0.00001 – 0.5): smallest object, as a fraction of the frame
-    /// area. 0.15 % is about 9×9 px at 320×180: a carrier bag at 15–20 m, below which compression blocks and
-    /// litter dominate.
+    /// `min_area` (number, default 0.0008, range 0.00001 – 0.5): smallest object, as a fraction of the frame
+    /// area. 0.08 % is about 7×7 px at 320×180: a bag of rubbish at 15–20 m from a street camera; smaller
+    /// specks are compression blocks and litter.
     public var minArea: Double = 0.0008
     /// Valid range of ``minArea``.
     public static let minAreaRange: ClosedRange<Double> = 0.00001...0.5
