@@ -33,7 +33,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DetectorTests", dependencies: ["Detector"], swiftSettings: swiftSettings),
+        .testTarget(name: "DetectorTests", dependencies: ["Detector", "FrameIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FrameIngestTests",
             dependencies: ["FrameIngest", "Detector"],

@@ -134,7 +134,7 @@ public struct FrameSource: AsyncSequence, Sendable {
 
     /// Iterates the events of one reading thread.
     public struct Iterator: AsyncIteratorProtocol {
-        fileprivate let stopper: Stopper
+        let stopper: Stopper
 
         fileprivate init(connection: Connection) { stopper = Stopper(connection) }
 

@@ -37,6 +37,7 @@ public final class FrameReader {
     private var pendingDiscontinuity: FFmpegError?
     /// A frame held back while the discontinuity before it is handed out.
     private var queued: IngestEvent?
+    /// Whether corruption was seen since the last clean picture; one discontinuity covers a run of damage.
     private var lastPacketWasCorrupt = false
 
     /// Opens `url` and prepares decoding.
@@ -100,9 +101,11 @@ public final class FrameReader {
                     counters.packetsSkipped += 1
                     continue
                 }
+                if packet.raw.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 {
+                    noteCorruption(FFmpegError(code: SW_AVERROR_INVALIDDATA, function: "av_read_frame"))
+                }
                 do {
                     try decoder.send(packet)
-                    lastPacketWasCorrupt = false
                 } catch {
                     noteCorruption(error)
                 }
@@ -136,6 +139,12 @@ public final class FrameReader {
             case .frame:
                 counters.framesDecoded += 1
                 defer { av_frame_unref(picture.raw) }
+                // A picture the decoder had to conceal is smeared: rules must not learn from it as normal.
+                if picture.raw.pointee.decode_error_flags != 0 || picture.raw.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
+                    noteCorruption(FFmpegError(code: SW_AVERROR_INVALIDDATA, function: "avcodec_receive_frame"))
+                } else {
+                    lastPacketWasCorrupt = false
+                }
                 guard let event = try makeEvent() else { continue }
                 if let pending = pendingDiscontinuity {
                     pendingDiscontinuity = nil
@@ -199,8 +208,9 @@ public final class FrameReader {
         var timestamp = picture.raw.pointee.best_effort_timestamp
         if timestamp == SW_AV_NOPTS_VALUE { timestamp = picture.raw.pointee.pts }
         if timestamp == SW_AV_NOPTS_VALUE {
-            // No timestamp at all (raw streams): continue one frame after the previous picture.
-            guard let last = lastTimestamp else { timestamp = 0; lastTimestamp = 0; return 0 }
+            // No timestamp: continue one frame after the previous picture. Before the first dated picture
+            // (RTSP dates packets only after the first RTCP report) there is nothing to continue from.
+            guard let last = lastTimestamp else { return nil }
             let step = Int64((1 / (info.fps ?? 25)) / timeBase)
             timestamp = last + max(1, step)
         }

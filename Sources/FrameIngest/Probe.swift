@@ -37,6 +37,8 @@ public func probe(url: String, options: IngestOptions = IngestOptions(), sampleS
     while keyframes.count < 4 {
         guard try demuxer.read(into: packet) == .packet else { break }
         let ticks = packet.raw.pointee.pts != SW_AV_NOPTS_VALUE ? packet.raw.pointee.pts : packet.raw.pointee.dts
+        // RTSP hands out the first packets before the RTCP sender report that dates them.
+        guard ticks != SW_AV_NOPTS_VALUE else { continue }
         let time = Double(ticks) * timeBase
         if firstTime == nil { firstTime = time }
         if packet.isKeyframe { keyframes.append((time, sampled)) }
