@@ -15,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +27,16 @@ let package = Package(
         ),
         .target(name: "Detector", swiftSettings: swiftSettings),
         .target(name: "FrameIngest", dependencies: ["CFFmpeg", "Detector"], swiftSettings: swiftSettings),
-        .target(name: "Pipeline", dependencies: ["Detector", "FrameIngest"], swiftSettings: swiftSettings),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Detector", "FrameIngest",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "streetwatch",
             dependencies: [
@@ -34,6 +46,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "FrameIngest"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Detector", "FrameIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FrameIngestTests",
             dependencies: ["FrameIngest", "Detector"],
