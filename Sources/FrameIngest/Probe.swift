@@ -22,7 +22,7 @@ public struct ProbeReport: Sendable, Codable, Equatable {
 /// - Parameters:
 ///   - url: a file path or camera URL.
 ///   - options: timeouts and transport (analysis settings are ignored).
-///   - sampleSeconds: stream seconds of packets to sample; sampling also stops after four keyframes.
+///   - sampleSeconds: stream seconds of packets to sample; sampling also stops after three keyframes (two intervals).
 /// - Throws: ``FFmpegError`` naming the URL (without its password) when the input cannot be opened.
 public func probe(url: String, options: IngestOptions = IngestOptions(), sampleSeconds: Double = 12) throws(FFmpegError) -> ProbeReport {
     FFmpegLog.installDefault()
@@ -34,7 +34,7 @@ public func probe(url: String, options: IngestOptions = IngestOptions(), sampleS
     var keyframes: [(time: Double, index: Int)] = []
     var sampled = 0
     var firstTime: Double?
-    while keyframes.count < 4 {
+    while keyframes.count < 3 {
         guard try demuxer.read(into: packet) == .packet else { break }
         let ticks = packet.raw.pointee.pts != SW_AV_NOPTS_VALUE ? packet.raw.pointee.pts : packet.raw.pointee.dts
         // RTSP hands out the first packets before the RTCP sender report that dates them.
