@@ -46,7 +46,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "FrameIngest"], swiftSettings: swiftSettings),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Detector", "FrameIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FrameIngestTests",
             dependencies: ["FrameIngest", "Detector"],
