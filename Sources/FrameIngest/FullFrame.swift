@@ -1,21 +1,5 @@
 internal import CFFmpeg
-
-/// A box in normalised picture coordinates (0…1 from the top-left corner), to draw on evidence.
-public struct HighlightBox: Sendable, Equatable {
-    /// Left edge, 0…1.
-    public var x0: Double
-    /// Top edge, 0…1.
-    public var y0: Double
-    /// Right edge, 0…1.
-    public var x1: Double
-    /// Bottom edge, 0…1.
-    public var y1: Double
-
-    /// Creates a box; the edges are clamped to the picture when drawn.
-    public init(x0: Double, y0: Double, x1: Double, y1: Double) {
-        (self.x0, self.y0, self.x1, self.y1) = (x0, y0, x1, y1)
-    }
-}
+public import Detector
 
 /// A decoded full-resolution picture kept for evidence, without copying it.
 ///
@@ -44,11 +28,11 @@ public final class FullFrame: @unchecked Sendable {
 
     /// Encodes the picture as a baseline JPEG with libavcodec's MJPEG encoder, drawing `boxes` in red.
     /// - Parameters:
-    ///   - boxes: regions to outline, in normalised coordinates.
+    ///   - boxes: regions to outline, in normalised coordinates (a finding's `normalizedBox`).
     ///   - quality: MJPEG quantiser scale, 2 (best) … 31 (smallest). Default 3.
     /// - Returns: the JPEG file bytes.
     /// - Throws: ``FFmpegError`` when conversion or encoding fails.
-    public func jpeg(boxes: [HighlightBox] = [], quality: Int = 3) throws(FFmpegError) -> [UInt8] {
+    public func jpeg(boxes: [NormalizedBox] = [], quality: Int = 3) throws(FFmpegError) -> [UInt8] {
         let converted = try Frame()
         let target = converted.raw
         target.pointee.width = Int32(width)
@@ -78,7 +62,7 @@ public final class FullFrame: @unchecked Sendable {
     }
 
     /// Draws a two-pixel-wide (at 1080p: scaled with the picture) red rectangle into a YUV 4:2:0 picture.
-    private func drawOutline(_ box: HighlightBox, on picture: UnsafeMutablePointer<AVFrame>) {
+    private func drawOutline(_ box: NormalizedBox, on picture: UnsafeMutablePointer<AVFrame>) {
         let thickness = max(2, width / 480) & ~1
         func clampX(_ v: Double) -> Int { min(max(Int(v * Double(width)) & ~1, 0), width - 2) }
         func clampY(_ v: Double) -> Int { min(max(Int(v * Double(height)) & ~1, 0), height - 2) }

@@ -62,7 +62,7 @@ struct SourceTests {
         }
         #expect(full.width == 160 && full.height == 90)
         let plain = try full.jpeg()
-        let boxed = try full.jpeg(boxes: [HighlightBox(x0: 0.1, y0: 0.1, x1: 0.4, y1: 0.9)])
+        let boxed = try full.jpeg(boxes: [NormalizedBox(x0: 0.1, y0: 0.1, x1: 0.4, y1: 0.9)])
         #expect(Array(plain.prefix(3)) == [0xFF, 0xD8, 0xFF])
         #expect(Array(plain.suffix(2)) == [0xFF, 0xD9])
         #expect(plain != boxed)
