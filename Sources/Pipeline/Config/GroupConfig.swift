@@ -1,0 +1,324 @@
+import Detector
+public import FrameIngest
+internal import Yams
+
+/// One camera group's configuration: what one `streetwatch run` process watches. Plain values, no runtime state.
+///
+/// Load it with ``load(file:environment:registry:)``; the YAML keys are documented on each type:
+/// `group` (``GroupInfo``), `store` (``StoreConfig``), `server` (``ServerConfig``), `defaults` (``Defaults``) and
+/// `cameras` (a non-empty list of ``CameraConfig``). Top-level keys starting with `x-` are ignored: they hold YAML
+/// anchors (`x-rules: &rules [...]`, then `rules: *rules` in each camera).
+public struct GroupConfig: Sendable, Hashable {
+    /// `group`: id and name.
+    public var group: GroupInfo
+    /// `store`: where cases and evidence go.
+    public var store: StoreConfig
+    /// `server`: the metrics/health endpoint.
+    public var server: ServerConfig
+    /// `defaults`: ingest and case settings shared by the cameras.
+    public var defaults: Defaults
+    /// `cameras`: at least one; ids are unique.
+    public var cameras: [CameraConfig]
+
+    /// Creates a config from values (tests); ``load(file:environment:registry:)`` is how files are read.
+    public init(group: GroupInfo, store: StoreConfig, server: ServerConfig = ServerConfig(), defaults: Defaults = Defaults(),
+                cameras: [CameraConfig]) {
+        self.group = group
+        self.store = store
+        self.server = server
+        self.defaults = defaults
+        self.cameras = cameras
+    }
+
+    /// The camera with `id`.
+    public func camera(id: String) -> CameraConfig? {
+        cameras.first { $0.id == id }
+    }
+
+    /// Number of rules over all cameras.
+    public var ruleCount: Int { cameras.reduce(0) { $0 + $1.rules.count } }
+
+    /// How to open `camera`'s analysis stream: its overrides, else ``defaults``.
+    ///
+    /// Evidence needs full-resolution pictures and a packet pre-roll, so `keepFullFrames` is on and
+    /// `clipBufferSeconds` is ``Defaults/clipPreRollSeconds``.
+    /// - Parameters:
+    ///   - camera: one of ``cameras``.
+    ///   - startTime: wall-clock time of stream time 0 for recordings (`nil` for live sources).
+    public func ingestOptions(for camera: CameraConfig, startTime: Double? = nil) -> IngestOptions {
+        IngestOptions(
+            analysisWidth: camera.analysisWidth ?? defaults.analysisWidth,
+            analysisFPS: camera.analysisFPS ?? defaults.analysisFPS,
+            keyframesOnly: camera.keyframesOnly ?? defaults.keyframesOnly,
+            transport: camera.transport ?? defaults.transport,
+            openTimeout: defaults.openTimeoutSeconds,
+            stallTimeout: defaults.stallTimeoutSeconds,
+            clipBufferSeconds: defaults.clipPreRollSeconds,
+            keepFullFrames: true,
+            startTime: startTime)
+    }
+}
+
+/// `group`: which camera group this is.
+///
+/// Config keys:
+/// - `id` (string, required): `[a-z0-9-]`, 1–64 characters; names the process, metrics and case numbers.
+/// - `name` (string, default the id): shown to people, e.g. "Old-town sidewalks".
+public struct GroupInfo: Sendable, Hashable {
+    /// Stable id, `[a-z0-9-]`.
+    public var id: String
+    /// Display name.
+    public var name: String
+
+    /// Creates group info; `name` defaults to `id`.
+    public init(id: String, name: String? = nil) {
+        self.id = id
+        self.name = name ?? id
+    }
+}
+
+/// `store`: the case database and the evidence files.
+///
+/// Config keys (`${VAR}` is replaced from the environment, e.g. systemd's `${STATE_DIRECTORY}`; relative paths
+/// are taken from the config file's folder):
+/// - `database` (path, required): the SQLite file.
+/// - `evidence` (path, default `<database without extension>-evidence` beside it): snapshots and clips.
+public struct StoreConfig: Sendable, Hashable {
+    /// Absolute (or as given, for configs parsed from a string without a folder) database path.
+    public var databasePath: String
+    /// Evidence folder.
+    public var evidencePath: String
+
+    /// Creates a store config; the evidence folder defaults beside the database.
+    public init(databasePath: String, evidencePath: String? = nil) {
+        self.databasePath = databasePath
+        self.evidencePath = evidencePath ?? Self.defaultEvidencePath(for: databasePath)
+    }
+
+    /// `/var/lib/sw/cases.sqlite` → `/var/lib/sw/cases-evidence`.
+    static func defaultEvidencePath(for database: String) -> String {
+        let slash = database.lastIndex(of: "/")
+        let nameStart = slash.map { database.index(after: $0) } ?? database.startIndex
+        if let dot = database[nameStart...].lastIndex(of: "."), dot > nameStart {
+            return database[..<dot] + "-evidence"
+        }
+        return database + "-evidence"
+    }
+}
+
+/// `server`: the HTTP endpoint for `/metrics` and health.
+///
+/// Config keys:
+/// - `listen` (string, default `127.0.0.1:9464`): `host:port`; keep it on loopback unless a proxy fronts it.
+public struct ServerConfig: Sendable, Hashable {
+    /// Host part of ``listen``.
+    public var host: String
+    /// Port part of ``listen``, 1–65535.
+    public var port: Int
+
+    /// Creates a server config.
+    public init(host: String = "127.0.0.1", port: Int = 9464) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `host:port`.
+    public var listen: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Splits `host:port` (`[::1]:9464` for IPv6); `nil` when malformed.
+    static func parse(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains(" "), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port) else { return nil }
+        return (host, port)
+    }
+}
+
+/// `defaults`: settings every camera uses unless it overrides them.
+///
+/// Config keys:
+/// - `analysis_fps` (number, default 5, range [0.1 - 60]): analysis frames per second.
+/// - `analysis_width` (integer, default 320, range [64 - 1920]): width of the gray analysis plane.
+/// - `keyframes_only` (bool, default false): decode keyframes only (cheap, ~1 fps on most cameras).
+/// - `transport` (`tcp` | `udp`, default `tcp`): RTSP transport; TCP unless a camera cannot do it (DOMAIN.md).
+/// - `open_timeout_seconds` (number, default 10, range [1 - 300]): connecting and probing.
+/// - `stall_timeout_seconds` (number, default 5, range [1 - 300]): no packet for this long → reconnect.
+/// - `clip_pre_roll_seconds` (number, default 5, range [0 - 60]): evidence clip before the finding.
+/// - `clip_post_roll_seconds` (number, default 5, range [0 - 120]): evidence clip after the finding.
+/// - `dedup_cooldown_seconds` (number, default 60, range [0 - 86400]): an incident that ended re-opens as the
+///   same case within this time (a light flicker or a short occlusion is not a new case).
+/// - `utc_offset` (string, default `+00:00`): local time minus UTC for rule schedules that give none;
+///   `+08:00` in China.
+public struct Defaults: Sendable, Hashable {
+    /// Analysis frames per second.
+    public var analysisFPS: Double = 5
+    static let analysisFPSRange = 0.1...60.0
+    /// Analysis plane width in pixels.
+    public var analysisWidth: Int = 320
+    static let analysisWidthRange = 64...1920
+    /// Decode keyframes only.
+    public var keyframesOnly = false
+    /// RTSP transport.
+    public var transport: IngestOptions.Transport = .tcp
+    /// Seconds for connecting and probing.
+    public var openTimeoutSeconds: Double = 10
+    static let timeoutRange = 1.0...300.0
+    /// Seconds without a packet before a live source counts as stalled.
+    public var stallTimeoutSeconds: Double = 5
+    /// Seconds of video before a finding in its evidence clip.
+    public var clipPreRollSeconds: Double = 5
+    static let preRollRange = 0.0...60.0
+    /// Seconds of video after a finding in its evidence clip.
+    public var clipPostRollSeconds: Double = 5
+    static let postRollRange = 0.0...120.0
+    /// Seconds during which an ended incident re-opens instead of making a new case.
+    public var dedupCooldownSeconds: Double = 60
+    static let cooldownRange = 0.0...86400.0
+    /// `±HH:MM` for schedules without their own `utc_offset`.
+    public var utcOffset = "+00:00"
+
+    /// The documented defaults.
+    public init() {}
+}
+
+extension GroupConfig: ConfigDecodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case group, store, server, defaults, cameras
+    }
+
+    init(config decoder: any Decoder) throws {
+        // `x-…` keys hold YAML anchors shared by several cameras (docker-compose's extension fields).
+        let f = try FieldReader(decoder, CodingKeys.self, extraKey: { $0.hasPrefix("x-") })
+        // Defaults first: rules read `utc_offset` from them.
+        defaults = f.value(.defaults, as: Defaults.self) ?? Defaults()
+        f.context.utcOffset = defaults.utcOffset
+        let group = f.value(.group, as: GroupInfo.self, required: true)
+        let store = f.value(.store, as: StoreConfig.self, required: true)
+        server = f.value(.server, as: ServerConfig.self) ?? ServerConfig()
+        let cameras = f.list(.cameras, of: CameraConfig.self, required: true) ?? []
+        if f.context.isEmptyList(at: f.path(.cameras)) {
+            f.fail(.cameras, "a group needs at least one camera")
+        }
+        // From the document rather than `cameras`, so that a camera with other problems still counts.
+        var seen: [String: Int] = [:]
+        for (index, id) in f.context.scalars(at: f.path(.cameras), key: "id") {
+            if let first = seen[id] {
+                f.context.fail(f.path(.cameras) + [String(index), "id"], "duplicate camera id '\(id)' (also cameras[\(first)])")
+            } else {
+                seen[id] = index
+            }
+        }
+        guard let group, let store, !f.failed else { throw AlreadyRecorded() }
+        self.group = group
+        self.store = store
+        self.cameras = cameras.map(\.value)
+    }
+}
+
+extension GroupInfo: ConfigDecodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, name
+    }
+
+    init(config decoder: any Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        let id = f.string(.id, required: true, check: idProblem)
+        let name = f.string(.name) { $0.isEmpty ? "must not be empty" : nil }
+        guard let id else { throw AlreadyRecorded() }
+        self.init(id: id, name: name)
+    }
+}
+
+/// Why `id` is not `[a-z0-9-]{1,64}`, or `nil`.
+func idProblem(_ id: String) -> String? {
+    if id.isEmpty || id.count > 64 || !id.allSatisfy({ ("a"..."z").contains($0) || $0.isASCIIDigit || $0 == "-" }) {
+        return "'\(id)' is not an id of 1-64 characters a-z, 0-9 and '-'"
+    }
+    return nil
+}
+
+extension StoreConfig: ConfigDecodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case database, evidence
+    }
+
+    init(config decoder: any Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        let database = f.string(.database, required: true) { $0.isEmpty ? "must not be empty" : nil }
+            .flatMap { f.context.expand($0, at: f.path(.database)) }
+            .map { f.context.resolvePath($0) }
+        let evidence = f.string(.evidence) { $0.isEmpty ? "must not be empty" : nil }
+            .flatMap { f.context.expand($0, at: f.path(.evidence)) }
+            .map { f.context.resolvePath($0) }
+        guard let database else { throw AlreadyRecorded() }
+        self.init(databasePath: database, evidencePath: evidence)
+    }
+}
+
+extension ServerConfig: ConfigDecodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen
+    }
+
+    init(config decoder: any Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        self.init()
+        let listen = f.string(.listen) {
+            Self.parse($0) == nil ? "'\($0)' is not host:port (port 1-65535), e.g. 127.0.0.1:9464" : nil
+        }
+        if let listen, let (host, port) = Self.parse(listen) {
+            self.host = host
+            self.port = port
+        }
+    }
+}
+
+extension Defaults: ConfigDecodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case analysisFPS = "analysis_fps"
+        case analysisWidth = "analysis_width"
+        case keyframesOnly = "keyframes_only"
+        case transport
+        case openTimeoutSeconds = "open_timeout_seconds"
+        case stallTimeoutSeconds = "stall_timeout_seconds"
+        case clipPreRollSeconds = "clip_pre_roll_seconds"
+        case clipPostRollSeconds = "clip_post_roll_seconds"
+        case dedupCooldownSeconds = "dedup_cooldown_seconds"
+        case utcOffset = "utc_offset"
+    }
+
+    init(config decoder: any Decoder) throws {
+        self.init()
+        let f = try FieldReader(decoder, CodingKeys.self)
+        analysisFPS = f.number(.analysisFPS, in: Self.analysisFPSRange) ?? analysisFPS
+        analysisWidth = f.integer(.analysisWidth, in: Self.analysisWidthRange) ?? analysisWidth
+        keyframesOnly = f.value(.keyframesOnly, as: Bool.self) ?? keyframesOnly
+        transport = f.transport(.transport) ?? transport
+        openTimeoutSeconds = f.number(.openTimeoutSeconds, in: Self.timeoutRange) ?? openTimeoutSeconds
+        stallTimeoutSeconds = f.number(.stallTimeoutSeconds, in: Self.timeoutRange) ?? stallTimeoutSeconds
+        clipPreRollSeconds = f.number(.clipPreRollSeconds, in: Self.preRollRange) ?? clipPreRollSeconds
+        clipPostRollSeconds = f.number(.clipPostRollSeconds, in: Self.postRollRange) ?? clipPostRollSeconds
+        dedupCooldownSeconds = f.number(.dedupCooldownSeconds, in: Self.cooldownRange) ?? dedupCooldownSeconds
+        utcOffset = f.string(.utcOffset, check: utcOffsetProblem) ?? utcOffset
+    }
+}
+
+extension FieldReader {
+    /// `tcp` or `udp`.
+    func transport(_ key: Key) -> IngestOptions.Transport? {
+        choice(key, IngestOptions.Transport.allCases.map(\.rawValue)).flatMap(IngestOptions.Transport.init(rawValue:))
+    }
+}
+
+/// Why `text` is not a `±HH:MM` offset within ±14 h (the Detector's `Schedule` rule), or `nil`.
+func utcOffsetProblem(_ text: String) -> String? {
+    let chars = Array(text)
+    let ok = chars.count == 6 && (chars[0] == "+" || chars[0] == "-") && chars[3] == ":"
+        && [1, 2, 4, 5].allSatisfy { chars[$0].isASCIIDigit }
+    if ok, let h = Int(String(chars[1...2])), let m = Int(String(chars[4...5])), m < 60, h * 60 + m <= 14 * 60 {
+        return nil
+    }
+    return "'\(text)' is not an offset like +08:00 (range -14:00 to +14:00)"
+}

@@ -1,0 +1,165 @@
+public import Detector
+internal import Yams
+
+/// One rule on one camera: what to look for, where, when, and which case category its drafts get.
+///
+/// Config keys:
+/// - `type` (string, required): a rule id from the registry (`abandoned-object`, `stationary-occupancy`,
+///   `zone-activity`; see `Sources/Detector/README.md`).
+/// - `category` (required): see ``CaseCategory``; `category: 09006` is enough for a built-in code.
+/// - `zone` (mapping, default the whole frame, id `frame`): `id`, `points`, `frame_size`, `exclude`, as the
+///   Detector's `Zone`.
+/// - `schedule` (mapping, default always): `windows`, `utc_offset` (default ``Defaults/utcOffset``), as the
+///   Detector's `Schedule`.
+/// - `options` (mapping, default the rule's defaults): the rule's own options, e.g. `min_static_seconds`;
+///   checked against the rule's ranges when the config loads.
+public struct RuleConfig: Sendable, Hashable {
+    /// The rule id, e.g. `abandoned-object`.
+    public var type: String
+    /// The category drafts from this rule are filed under.
+    public var category: CaseCategory
+    /// Where the rule looks.
+    public var zone: Zone
+    /// When the rule is active.
+    public var schedule: Schedule
+    /// The rule's own options as written (without `zone` and `schedule`).
+    public var options: ConfigNode
+
+    /// Creates a rule entry.
+    public init(type: String, category: CaseCategory, zone: Zone = .wholeFrame, schedule: Schedule = .always,
+                options: ConfigNode = .emptyMapping) {
+        self.type = type
+        self.category = category
+        self.zone = zone
+        self.schedule = schedule
+        self.options = options
+    }
+
+    /// Builds the rule for frames of `format`.
+    ///
+    /// A loaded config has built every rule once already (against a nominal 320x180 format), so this fails only
+    /// for entries made in code.
+    /// - Parameters:
+    ///   - format: the analysis frame size.
+    ///   - registry: where `type` is looked up.
+    /// - Throws: `OptionsError` (unknown type, unknown option, value out of range) or `DecodingError` (wrong
+    ///   value type), with paths inside the rule entry.
+    public func makeRule(format: FrameFormat, registry: RuleRegistry = .standard) throws -> AnyRule {
+        let request = BuildRequest(type: type, format: format, registry: registry)
+        let merged = options.setting([
+            .init(key: "zone", value: zone.configNode),
+            .init(key: "schedule", value: schedule.configNode),
+        ])
+        return try YAMLDecoder().decode(RuleBuilder.self, from: merged.yamlNode,
+                                        userInfo: [BuildRequest.userInfoKey: request]).rule
+    }
+
+    /// The frame size rules are test-built against while loading; options do not depend on it.
+    static let nominalFormat = FrameFormat.gray(320, 180)
+}
+
+/// What ``RuleBuilder`` should build.
+private struct BuildRequest {
+    let type: String
+    let format: FrameFormat
+    let registry: RuleRegistry
+    // The literal is a valid key; the initialiser is failable only for historical reasons.
+    static let userInfoKey = CodingUserInfoKey(rawValue: "streetwatch.rule.build")!
+}
+
+/// Hands the Detector a decoder positioned at the rule's options mapping.
+private struct RuleBuilder: Decodable {
+    let rule: AnyRule
+    init(from decoder: any Decoder) throws {
+        guard let request = decoder.userInfo[BuildRequest.userInfoKey] as? BuildRequest else {
+            throw ConfigProblem("rule options decode only through RuleConfig.makeRule")
+        }
+        rule = try request.registry.makeRule(type: request.type, options: decoder, format: request.format)
+    }
+}
+
+extension RuleConfig: ConfigDecodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, category, zone, schedule, options
+    }
+
+    init(config decoder: any Decoder) throws {
+        let f = try FieldReader(decoder, CodingKeys.self)
+        let context = f.context
+        let type = f.string(.type, required: true)
+        let category = f.value(.category, as: CaseCategory.self, required: true)
+        let zone = f.value(.zone, as: Zone.self)
+        var schedule = f.value(.schedule, as: Schedule.self)
+        if context.node(at: f.path(.schedule) + ["utc_offset"]) == nil {
+            schedule = schedule ?? Schedule()
+            schedule?.utcOffset = context.utcOffset
+        }
+        var options = ConfigNode.emptyMapping
+        if f.has(.options), let node = context.node(at: f.path(.options)) {
+            if case .mapping = node {
+                options = ConfigNode(node)
+                for key in ["zone", "schedule"] where options[key] != nil {
+                    context.fail(f.path(.options) + [key], "'\(key)' belongs next to 'type', not under 'options'", anchor: .key)
+                }
+            } else {
+                f.fail(.options, "expected a mapping of the rule's options")
+            }
+        }
+        // Build once now so that unknown types, unknown options and out-of-range values are reported with
+        // everything else, instead of when the camera first connects.
+        if let type {
+            let trial = RuleConfig(type: type, category: category ?? CaseCategory(code: "", name: ""),
+                                   zone: zone ?? .wholeFrame, schedule: schedule ?? .always, options: options)
+            do {
+                _ = try trial.makeRule(format: Self.nominalFormat, registry: context.registry)
+            } catch {
+                let base = f.path
+                context.record(error, at: base + ["options"]) { inner in
+                    guard let first = inner.first else { return base }
+                    return ["type", "zone", "schedule"].contains(first) ? base + inner : base + ["options"] + inner
+                }
+            }
+        }
+        guard let type, let category, !f.failed else { throw AlreadyRecorded() }
+        self.init(type: type, category: category, zone: zone ?? .wholeFrame, schedule: schedule ?? .always, options: options)
+    }
+}
+
+extension Zone {
+    /// The zone as its config mapping, for handing to a rule's options decoder.
+    var configNode: ConfigNode {
+        var entries = [ConfigNode.Entry(key: "id", value: .string(id))]
+        if let polygon {
+            entries += polygon.configEntries
+        }
+        if !exclude.isEmpty {
+            entries.append(.init(key: "exclude", value: .sequence(exclude.map { .mapping($0.configEntries) })))
+        }
+        return .mapping(entries)
+    }
+}
+
+extension Polygon {
+    var configEntries: [ConfigNode.Entry] {
+        var entries = [ConfigNode.Entry(key: "points", value: .sequence(points.map { .sequence($0.map(ConfigNode.number)) }))]
+        if let frameSize {
+            entries.append(.init(key: "frame_size", value: .sequence(frameSize.map(ConfigNode.integer))))
+        }
+        return entries
+    }
+}
+
+extension Schedule {
+    var configNode: ConfigNode {
+        .mapping([
+            .init(key: "windows", value: .sequence(windows.map(ConfigNode.string))),
+            .init(key: "utc_offset", value: .string(utcOffset)),
+        ])
+    }
+}
+
+extension ConfigNode {
+    static func string(_ s: String) -> ConfigNode { .scalar(s, tag: Tag.Name.str.rawValue, quoted: true) }
+    static func integer(_ i: Int) -> ConfigNode { .scalar(String(i), tag: Tag.Name.int.rawValue, quoted: false) }
+    static func number(_ d: Double) -> ConfigNode { .scalar(String(d), tag: Tag.Name.float.rawValue, quoted: false) }
+}
