@@ -3,7 +3,7 @@ import Foundation
 @testable import Pipeline
 
 /// Shared makers for the store and tracker tests.
-enum Fixture {
+enum CaseFixture {
     static let camera = CameraRef(id: "gs-east-03", name: "东门垃圾站 3号", gb28181ID: "34020000001320000003")
 
     static func context(rule: String = "abandoned-object", zone: String = "station", camera: CameraRef = camera)

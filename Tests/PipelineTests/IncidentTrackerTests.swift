@@ -6,14 +6,14 @@ import Testing
 /// The dedup step: findings → incidents → one draft per object, with time given only through arguments.
 @Suite("incident tracker")
 struct IncidentTrackerTests {
-    let clock = Fixture.origin
-    let context = Fixture.context()
+    let clock = CaseFixture.origin
+    let context = CaseFixture.context()
 
     @Test func oneObjectGivesOneCaseThatUpdatesAndCloses() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        var events = t.ingest(Fixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
-        events += t.ingest(Fixture.finding(.update, box: (0.41, 0.5, 0.51, 0.7), first: 10, last: 95), context: context, clock: clock)
-        events += t.ingest(Fixture.finding(.end, first: 10, last: 130), context: context, clock: clock)
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        var events = t.ingest(CaseFixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
+        events += t.ingest(CaseFixture.finding(.update, box: (0.41, 0.5, 0.51, 0.7), first: 10, last: 95), context: context, clock: clock)
+        events += t.ingest(CaseFixture.finding(.end, first: 10, last: 130), context: context, clock: clock)
         #expect(events.kinds == ["opened", "updated", "updated"])
         #expect(Set(events.map(\.draft.incidentKey)).count == 1)
 
@@ -36,11 +36,11 @@ struct IncidentTrackerTests {
     }
 
     @Test func flickerWithinTheCooldownReattachesToTheSameIncident() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        let opened = t.ingest(Fixture.finding(.start, track: 1, first: 10, last: 70), context: context, clock: clock)
-        _ = t.ingest(Fixture.finding(.end, track: 1, first: 10, last: 100), context: context, clock: clock)
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        let opened = t.ingest(CaseFixture.finding(.start, track: 1, first: 10, last: 70), context: context, clock: clock)
+        _ = t.ingest(CaseFixture.finding(.end, track: 1, first: 10, last: 100), context: context, clock: clock)
         // Light flicker: the rule lost the object and found it again 40 s later as a new track, slightly shifted.
-        let again = t.ingest(Fixture.finding(.start, track: 2, box: (0.42, 0.5, 0.52, 0.71), first: 140, last: 200),
+        let again = t.ingest(CaseFixture.finding(.start, track: 2, box: (0.42, 0.5, 0.52, 0.71), first: 140, last: 200),
                              context: context, clock: clock)
         #expect(again.kinds == ["updated"])
         #expect(again.first?.draft.incidentKey == opened.first?.draft.incidentKey)
@@ -48,50 +48,50 @@ struct IncidentTrackerTests {
         #expect(again.first?.draft.dwell == 190)
         #expect(again.first?.draft.incidentState == .active)
         // The new track's later findings bind by track id.
-        let update = t.ingest(Fixture.finding(.update, track: 2, box: (0.1, 0.1, 0.2, 0.2), first: 140, last: 260),
+        let update = t.ingest(CaseFixture.finding(.update, track: 2, box: (0.1, 0.1, 0.2, 0.2), first: 140, last: 260),
                               context: context, clock: clock)
         #expect(update.kinds == ["updated"])
         #expect(t.openIncidents.count == 1)
     }
 
     @Test func reappearanceAfterTheCooldownOpensANewCase() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        _ = t.ingest(Fixture.finding(.start, track: 1, first: 10, last: 70), context: context, clock: clock)
-        _ = t.ingest(Fixture.finding(.end, track: 1, first: 10, last: 100), context: context, clock: clock)
-        let later = t.ingest(Fixture.finding(.start, track: 2, first: 100 + 121, last: 300), context: context, clock: clock)
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        _ = t.ingest(CaseFixture.finding(.start, track: 1, first: 10, last: 70), context: context, clock: clock)
+        _ = t.ingest(CaseFixture.finding(.end, track: 1, first: 10, last: 100), context: context, clock: clock)
+        let later = t.ingest(CaseFixture.finding(.start, track: 2, first: 100 + 121, last: 300), context: context, clock: clock)
         #expect(later.kinds == ["opened"])
         #expect(t.openIncidents.count == 2)
     }
 
     @Test func aDifferentBoxInTheSameZoneOpensASecondCase() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        let a = t.ingest(Fixture.finding(.start, track: 1, box: (0.1, 0.1, 0.2, 0.3), first: 10, last: 70),
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        let a = t.ingest(CaseFixture.finding(.start, track: 1, box: (0.1, 0.1, 0.2, 0.3), first: 10, last: 70),
                          context: context, clock: clock)
-        let b = t.ingest(Fixture.finding(.start, track: 2, box: (0.6, 0.5, 0.7, 0.7), first: 12, last: 72),
+        let b = t.ingest(CaseFixture.finding(.start, track: 2, box: (0.6, 0.5, 0.7, 0.7), first: 12, last: 72),
                          context: context, clock: clock)
         #expect(a.kinds == ["opened"] && b.kinds == ["opened"])
         #expect(a.first?.draft.incidentKey != b.first?.draft.incidentKey)
     }
 
     @Test func theSameBoxInAnotherZoneOrRuleIsAnotherIncident() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        let a = t.ingest(Fixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
-        let otherZone = Fixture.context(zone: "kerb")
-        let b = t.ingest(Fixture.finding(.start, zone: "kerb", first: 10, last: 70), context: otherZone, clock: clock)
-        let otherRule = Fixture.context(rule: "stationary-occupancy")
-        let c = t.ingest(Fixture.finding(.start, rule: "stationary-occupancy", first: 10, last: 70),
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        let a = t.ingest(CaseFixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
+        let otherZone = CaseFixture.context(zone: "kerb")
+        let b = t.ingest(CaseFixture.finding(.start, zone: "kerb", first: 10, last: 70), context: otherZone, clock: clock)
+        let otherRule = CaseFixture.context(rule: "stationary-occupancy")
+        let c = t.ingest(CaseFixture.finding(.start, rule: "stationary-occupancy", first: 10, last: 70),
                          context: otherRule, clock: clock)
         #expect((a + b + c).kinds == ["opened", "opened", "opened"])
     }
 
     @Test func theSameFindingsGiveTheSameEvents() {
         func run() -> [CaseEvent] {
-            var t = IncidentTracker(cameraID: Fixture.camera.id)
+            var t = IncidentTracker(cameraID: CaseFixture.camera.id)
             var events: [CaseEvent] = []
-            for f in [Fixture.finding(.start, track: 1, first: 3.2, last: 63.2),
-                      Fixture.finding(.start, track: 2, box: (0.7, 0.1, 0.8, 0.2), first: 5, last: 65),
-                      Fixture.finding(.end, track: 1, first: 3.2, last: 90),
-                      Fixture.finding(.end, track: 2, box: (0.7, 0.1, 0.8, 0.2), first: 5, last: 95)] {
+            for f in [CaseFixture.finding(.start, track: 1, first: 3.2, last: 63.2),
+                      CaseFixture.finding(.start, track: 2, box: (0.7, 0.1, 0.8, 0.2), first: 5, last: 65),
+                      CaseFixture.finding(.end, track: 1, first: 3.2, last: 90),
+                      CaseFixture.finding(.end, track: 2, box: (0.7, 0.1, 0.8, 0.2), first: 5, last: 95)] {
                 events += t.ingest(f, context: context, clock: clock)
                 events += t.advance(to: f.lastSeen, clock: clock)
             }
@@ -103,8 +103,8 @@ struct IncidentTrackerTests {
     }
 
     @Test func anActiveIncidentIsRefreshedWhileTheDetectorIsSilent() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id, options: TrackerOptions(refreshInterval: 30))
-        _ = t.ingest(Fixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id, options: TrackerOptions(refreshInterval: 30))
+        _ = t.ingest(CaseFixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
         #expect(t.advance(to: 99, clock: clock).isEmpty)
         let refresh = t.advance(to: 100, clock: clock)
         #expect(refresh.kinds == ["updated"])
@@ -112,18 +112,18 @@ struct IncidentTrackerTests {
         #expect(refresh.first?.draft.dwell == 90)
         _ = t.advance(to: 130, clock: clock)
         // The rule's end finding says the object was last seen at 115; it overrides the refresh's 130.
-        let end = t.ingest(Fixture.finding(.end, first: 10, last: 115), context: context, clock: clock)
+        let end = t.ingest(CaseFixture.finding(.end, first: 10, last: 115), context: context, clock: clock)
         #expect(end.first?.draft.lastSeen == clock.wallClock(115))
     }
 
     @Test func aRestartedWorkerResumesOpenIncidentsWithoutANewCase() async throws {
-        let folder = try Fixture.temporaryFolder()
-        defer { Fixture.cleanup(folder) }
+        let folder = try CaseFixture.temporaryFolder()
+        defer { CaseFixture.cleanup(folder) }
         let store = try SQLiteCaseStore(path: folder + "/cases.sqlite")
 
         // First process: an object is confirmed at stream time 70 and still there when the process dies at ~400.
-        var before = IncidentTracker(cameraID: Fixture.camera.id)
-        for event in before.ingest(Fixture.finding(.start, first: 10, last: 70), context: context, clock: clock) {
+        var before = IncidentTracker(cameraID: CaseFixture.camera.id)
+        for event in before.ingest(CaseFixture.finding(.start, first: 10, last: 70), context: context, clock: clock) {
             try await store.apply(event)
         }
         for event in before.advance(to: 400, clock: clock) { try await store.apply(event) }
@@ -132,10 +132,10 @@ struct IncidentTrackerTests {
         // and confirms the same object 5 s after the restart… minus the time it was already alone.
         let restartedAt = clock.wallClock(1000)
         let newClock = StreamClock(origin: restartedAt)
-        var after = IncidentTracker(cameraID: Fixture.camera.id)
-        after.resume(from: try await store.openIncidents(camera: Fixture.camera.id), at: restartedAt)
+        var after = IncidentTracker(cameraID: CaseFixture.camera.id)
+        after.resume(from: try await store.openIncidents(camera: CaseFixture.camera.id), at: restartedAt)
         #expect(after.openIncidents.count == 1)
-        let events = after.ingest(Fixture.finding(.start, track: 1, box: (0.41, 0.5, 0.5, 0.7), first: 5, last: 65),
+        let events = after.ingest(CaseFixture.finding(.start, track: 1, box: (0.41, 0.5, 0.5, 0.7), first: 5, last: 65),
                                   context: context, clock: newClock)
         #expect(events.kinds == ["updated"])
         for event in events { try await store.apply(event) }
@@ -146,38 +146,38 @@ struct IncidentTrackerTests {
         #expect(all.first?.incidentState == .active)
 
         // A different object after the restart still gets its own case.
-        let other = after.ingest(Fixture.finding(.start, track: 2, box: (0.0, 0.0, 0.1, 0.1), first: 6, last: 66),
+        let other = after.ingest(CaseFixture.finding(.start, track: 2, box: (0.0, 0.0, 0.1, 0.1), first: 6, last: 66),
                                  context: context, clock: newClock)
         #expect(other.kinds == ["opened"])
     }
 
     @Test func aLingeringIncidentIsNotHeldPastItsLastSighting() {
         // Resumed lingering incidents keep their own last-seen time: the object had already gone before the stop.
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        _ = t.ingest(Fixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
-        let lingering = t.ingest(Fixture.finding(.end, first: 10, last: 100), context: context, clock: clock)
-        var resumed = IncidentTracker(cameraID: Fixture.camera.id)
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        _ = t.ingest(CaseFixture.finding(.start, first: 10, last: 70), context: context, clock: clock)
+        let lingering = t.ingest(CaseFixture.finding(.end, first: 10, last: 100), context: context, clock: clock)
+        var resumed = IncidentTracker(cameraID: CaseFixture.camera.id)
         resumed.resume(from: lingering.map(\.draft), at: clock.wallClock(1000))
-        let later = resumed.ingest(Fixture.finding(.start, track: 1, first: 1005, last: 1065), context: context,
+        let later = resumed.ingest(CaseFixture.finding(.start, track: 1, first: 1005, last: 1065), context: context,
                                    clock: clock)
         #expect(later.kinds == ["opened"])
     }
 
     @Test func aDetectorRestartKeepsTheIncidentForTheNewTrack() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        _ = t.ingest(Fixture.finding(.start, track: 1, first: 10, last: 70), context: context, clock: clock)
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        _ = t.ingest(CaseFixture.finding(.start, track: 1, first: 10, last: 70), context: context, clock: clock)
         t.detectorRestarted(at: clock.wallClock(500))
         // Track 1 of the new detector is a different object elsewhere: it must not bind to the old incident by id.
-        let elsewhere = t.ingest(Fixture.finding(.start, track: 1, box: (0.0, 0.0, 0.1, 0.1), first: 520, last: 580),
+        let elsewhere = t.ingest(CaseFixture.finding(.start, track: 1, box: (0.0, 0.0, 0.1, 0.1), first: 520, last: 580),
                                  context: context, clock: clock)
         #expect(elsewhere.kinds == ["opened"])
-        let same = t.ingest(Fixture.finding(.start, track: 2, first: 530, last: 590), context: context, clock: clock)
+        let same = t.ingest(CaseFixture.finding(.start, track: 2, first: 530, last: 590), context: context, clock: clock)
         #expect(same.kinds == ["updated"])
     }
 
     @Test func theFullFrameBoxIsFilledWhenTheSizeIsKnown() {
-        var t = IncidentTracker(cameraID: Fixture.camera.id)
-        let e = t.ingest(Fixture.finding(.start, first: 10, last: 70), context: context, clock: clock,
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        let e = t.ingest(CaseFixture.finding(.start, first: 10, last: 70), context: context, clock: clock,
                          fullFrame: FrameFormat(width: 1920, height: 1080))
         #expect(e.first?.draft.frameBox == PixelBox(x0: 768, y0: 540, x1: 960, y1: 756))
         #expect(e.first?.draft.analysisBox == PixelBox(x0: 128, y0: 90, x1: 160, y1: 126))
