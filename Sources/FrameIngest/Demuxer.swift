@@ -96,8 +96,15 @@ final class Demuxer {
             width: Int(parameters.width), height: Int(parameters.height),
             fps: rate.num > 0 && rate.den > 0 ? av_q2d(rate) : nil,
             duration: kind.isLive ? nil : duration,
-            bitRate: bitRate > 0 ? Int(bitRate) : nil
+            bitRate: bitRate > 0 ? Int(bitRate) : nil,
+            creationTime: metadataValue("creation_time")
         )
+    }
+
+    /// A container metadata tag, e.g. `creation_time`.
+    private func metadataValue(_ key: String) -> String? {
+        guard let entry = av_dict_get(context!.pointee.metadata, key, nil, 0) else { return nil } // open context
+        return String(cString: entry.pointee.value)
     }
 
     /// What happened to a read.

@@ -14,4 +14,6 @@ public struct StreamInfo: Sendable, Equatable, Codable {
     public var duration: Double?
     /// Bit rate in bits per second when known.
     public var bitRate: Int?
+    /// The container's `creation_time` tag (when the recording started, as the recorder wrote it), if any.
+    public var creationTime: String? = nil
 }

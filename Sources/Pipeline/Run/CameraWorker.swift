@@ -1,0 +1,230 @@
+public import Detector
+public import Foundation
+public import FrameIngest
+public import Logging
+
+/// What one camera's analysis did, for `scan --json`, logs and metrics.
+public struct WorkerSummary: Sendable, Hashable, Codable {
+    /// Analysis frames the rules saw.
+    public var frames = 0
+    /// In-band discontinuities (reconnects, corrupt data) that reset the rules.
+    public var discontinuities = 0
+    /// Findings per rule id (all phases).
+    public var findings: [String: Int] = [:]
+    /// Draft cases this run created (a re-scan of the same recording creates none).
+    public var draftsCreated = 0
+    /// Case events written (opened, updated, closed).
+    public var caseEvents = 0
+    /// Evidence files attached.
+    public var evidenceAttached = 0
+    /// Evidence that could not be made (the case is kept; the reason is logged).
+    public var evidenceFailures = 0
+    /// Stream time of the last frame, seconds.
+    public var lastPTS: Double = 0
+
+    /// Nothing yet.
+    public init() {}
+}
+
+/// One camera's analysis: events in, rules, incident tracking, draft cases and evidence out.
+///
+/// The same code runs for live cameras (`run`) and recordings (`scan`); only the source differs.
+public struct CameraWorker: Sendable {
+    /// The group the camera belongs to (defaults for dedup and evidence).
+    public let group: GroupConfig
+    /// The camera analysed.
+    public let camera: CameraConfig
+    /// Where cases and evidence go.
+    public let store: any CaseStore
+    /// Where problems are reported; the camera id is in its metadata.
+    public let logger: Logger
+
+    /// Seconds between full-resolution pictures kept for "before" snapshots, and how far back they reach.
+    static let beforeSpacing: Double = 5
+    static let beforeHorizon: Double = 120
+
+    /// Creates a worker for `camera` of `group`.
+    public init(group: GroupConfig, camera: CameraConfig, store: any CaseStore, logger: Logger) {
+        self.group = group
+        self.camera = camera
+        self.store = store
+        var logger = logger
+        logger[metadataKey: "camera"] = "\(camera.id)"
+        self.logger = logger
+    }
+
+    /// Analyses `events` until they end.
+    /// - Parameters:
+    ///   - events: frames and discontinuities from a source.
+    ///   - origin: wall-clock time of stream time 0; `nil` takes it from the first frame's capture time
+    ///     (live), or the time analysis started.
+    ///   - recordClip: asks the source for an MP4 clip (`ReconnectingSource.recordClip`); `nil` = no clips.
+    ///   - progress: called after each frame with its stream time (progress bars, metrics).
+    /// - Throws: source errors (a file that cannot be read), store errors; cancellation ends quietly.
+    public func analyse<Events: AsyncSequence<IngestEvent, any Error>>(
+        _ events: Events, origin: Date? = nil,
+        recordClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) async throws -> ClipInfo)? = nil,
+        progress: (@Sendable (WorkerSummary) -> Void)? = nil
+    ) async throws -> WorkerSummary {
+        var summary = WorkerSummary()
+        var rules: [AnyRule] = []
+        var contexts: [String: CaseContext] = [:]
+        var tracker = IncidentTracker(cameraID: camera.id, options: TrackerOptions(cooldown: group.defaults.dedupCooldownSeconds))
+        tracker.resume(from: try await store.openIncidents(camera: camera.id), at: Date())
+        var clock: StreamClock?
+        var recent = RecentPictures(spacing: Self.beforeSpacing, horizon: Self.beforeHorizon)
+        var clipTasks: [Task<Bool, Never>] = []
+
+        func handle(_ findings: [Finding], full: FullFrame?, clock: StreamClock) async throws {
+            for finding in findings {
+                summary.findings[finding.rule, default: 0] += 1
+                guard let context = contexts[Self.key(rule: finding.rule, zone: finding.zone)] else { continue }
+                let frameSize = full.map { FrameFormat(width: $0.width, height: $0.height) }
+                for event in tracker.ingest(finding, context: context, clock: clock, fullFrame: frameSize) {
+                    let stored = try await store.apply(event)
+                    summary.caseEvents += 1
+                    guard case .opened = event, stored.evidence.isEmpty else { continue }
+                    summary.draftsCreated += 1
+                    logger.info("draft case \(stored.caseNumber ?? "?")", metadata: [
+                        "rule": "\(finding.rule)", "zone": "\(finding.zone)", "box": "\(finding.normalizedBox)"])
+                    await attachSnapshots(for: stored, finding: finding, full: full, recent: recent, summary: &summary)
+                    if let recordClip {
+                        clipTasks.append(Task { await attachClip(for: stored, recordClip: recordClip) })
+                    }
+                }
+            }
+        }
+
+        do {
+            for try await event in events {
+                switch event {
+                case .frame(let frame, let full):
+                    if rules.isEmpty { (rules, contexts) = try makeRules(format: frame.format) }
+                    let streamClock = clock ?? StreamClock(origin: origin
+                        ?? frame.capturedAt.map { Date(timeIntervalSince1970: $0 - frame.pts) } ?? Date())
+                    clock = streamClock
+                    if let full { recent.offer(full) }
+                    var found: [Finding] = []
+                    for index in rules.indices { found += rules[index].process(frame) }
+                    try await handle(found, full: full, clock: streamClock)
+                    for event in tracker.advance(to: frame.pts, clock: streamClock) {
+                        try await store.apply(event)
+                        summary.caseEvents += 1
+                    }
+                    summary.frames += 1
+                    summary.lastPTS = frame.pts
+                    progress?(summary)
+                case .discontinuity(let cause):
+                    summary.discontinuities += 1
+                    logger.warning("discontinuity: rules reset", metadata: ["cause": "\(cause)"])
+                    guard let streamClock = clock else { continue }
+                    var found: [Finding] = []
+                    for index in rules.indices { found += rules[index].discontinuity() }
+                    try await handle(found, full: nil, clock: streamClock)
+                    tracker.detectorRestarted(at: streamClock.wallClock(summary.lastPTS))
+                }
+            }
+        } catch is CancellationError {
+            logger.info("stopped")
+        }
+        if let streamClock = clock {
+            var found: [Finding] = []
+            for index in rules.indices { found += rules[index].finish(at: summary.lastPTS) }
+            try await handle(found, full: nil, clock: streamClock)
+            for event in tracker.finish() {
+                try await store.apply(event)
+                summary.caseEvents += 1
+            }
+        }
+        for task in clipTasks {
+            if await task.value { summary.evidenceAttached += 1 } else { summary.evidenceFailures += 1 }
+        }
+        return summary
+    }
+
+    /// Builds the camera's rules for the analysis size, and the case context of each (rule, zone).
+    func makeRules(format: FrameFormat) throws -> ([AnyRule], [String: CaseContext]) {
+        var rules: [AnyRule] = []
+        var contexts: [String: CaseContext] = [:]
+        for entry in camera.rules {
+            let rule = try entry.makeRule(format: format)
+            rules.append(rule)
+            let location = camera.location
+            contexts[Self.key(rule: entry.type, zone: entry.zone.id)] = CaseContext(
+                camera: CameraRef(id: camera.id, name: camera.name, gb28181ID: location.gb28181ID),
+                location: CaseLocation(address: location.address, longitude: location.longitude,
+                                       latitude: location.latitude, crs: location.crs.rawValue, gridCode: location.gridCode),
+                category: entry.category, ruleID: entry.type, ruleVersion: rule.descriptor.version,
+                zoneID: entry.zone.id, divisionCode: location.divisionCode)
+        }
+        return (rules, contexts)
+    }
+
+    static func key(rule: String, zone: String) -> String { "\(rule)\u{1F}\(zone)" }
+
+    /// The "after" picture (the moment the case opened, box drawn) and a "before" picture from earlier.
+    private func attachSnapshots(for draft: DraftCase, finding: Finding, full: FullFrame?, recent: RecentPictures,
+                                 summary: inout WorkerSummary) async {
+        // For a left object the rule reports when it was set down; the scene before that is the "before".
+        let placed = finding.facts["placed_at"] ?? finding.firstSeen
+        let pictures: [(EvidenceRole, FullFrame?, [NormalizedBox])] = [
+            (.before, recent.latest(before: placed - 1), []),
+            (.after, full, [finding.normalizedBox]),
+        ]
+        for (role, picture, boxes) in pictures {
+            guard let picture else {
+                summary.evidenceFailures += 1
+                logger.warning("no picture for the \(role.rawValue) snapshot", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+                continue
+            }
+            do {
+                try await store.attachEvidence(try picture.jpeg(boxes: boxes), fileExtension: "jpg", role: role,
+                                               toIncident: draft.incidentKey)
+                summary.evidenceAttached += 1
+            } catch {
+                summary.evidenceFailures += 1
+                logger.error("\(role.rawValue) snapshot failed: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+            }
+        }
+    }
+
+    /// Waits for the source to write the clip, then stores it. Returns whether it was attached.
+    private func attachClip(for draft: DraftCase,
+                            recordClip: @Sendable (Double, Double, String) async throws -> ClipInfo) async -> Bool {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("streetwatch-clip-\(UUID().uuidString).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try await recordClip(group.defaults.clipPreRollSeconds, group.defaults.clipPostRollSeconds, path)
+            try await store.attachEvidence(fileAt: path, role: .clip, toIncident: draft.incidentKey)
+            return true
+        } catch {
+            logger.error("clip failed: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+            return false
+        }
+    }
+}
+
+/// Full-resolution pictures kept every few seconds, for "before" snapshots.
+struct RecentPictures {
+    let spacing: Double
+    let horizon: Double
+    private(set) var pictures: [FullFrame] = []
+
+    init(spacing: Double, horizon: Double) {
+        self.spacing = spacing
+        self.horizon = horizon
+    }
+
+    mutating func offer(_ picture: FullFrame) {
+        if let last = pictures.last, picture.pts - last.pts < spacing, picture.pts >= last.pts { return }
+        if let last = pictures.last, picture.pts < last.pts { pictures.removeAll() }  // time went back: a new stream
+        pictures.append(picture)
+        pictures.removeAll { picture.pts - $0.pts > horizon }
+    }
+
+    /// The newest picture taken at or before `time`, else the oldest kept.
+    func latest(before time: Double) -> FullFrame? {
+        pictures.last { $0.pts <= time } ?? pictures.first
+    }
+}
