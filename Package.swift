@@ -46,6 +46,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "FrameIngest"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Detector", "FrameIngest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FrameIngestTests",
             dependencies: ["FrameIngest", "Detector"],
