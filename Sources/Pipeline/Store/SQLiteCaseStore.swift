@@ -148,6 +148,9 @@ public final class SQLiteCaseStore: CaseStore {
                     ])
                 return try Self.fetchCase(db, id: id)
             }
+            // GRDB begins write transactions IMMEDIATE (Database.swift: `kind ?? (isReadOnly ? .deferred : .immediate)`),
+            // so reading the next number and inserting it cannot interleave with another writer, even in another
+            // process; the UNIQUE (number_prefix, number_seq) constraint backs that up.
             let seq = try Int.fetchOne(db, sql: "SELECT coalesce(max(number_seq), 0) + 1 FROM cases WHERE number_prefix = ?",
                                        arguments: [prefix]) ?? 1
             let number = prefix + "-" + String(format: "%04d", seq)
