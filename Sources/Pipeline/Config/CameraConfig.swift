@@ -219,7 +219,11 @@ func streamURLProblem(_ template: String) -> String? {
         let hint = closestMatch(to: scheme, in: streamSchemes).map { " (did you mean '\($0)'?)" } ?? ""
         return "unsupported scheme '\(scheme)'\(hint); expected \(streamSchemes.joined(separator: ", ")) or a file path"
     }
-    if scheme != "file", template[range.upperBound...].first.map({ "/?#".contains($0) }) ?? true {
+    let rest = template[range.upperBound...]
+    let authority = rest[..<(rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex)]
+    // The last '@' ends the user info, as in `redactingCredentials`: passwords may hold '@'.
+    let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+    if scheme != "file", host.isEmpty || host.hasPrefix(":") {
         return "'\(redactingCredentials(in: template))' has no host"
     }
     return nil

@@ -322,3 +322,11 @@ func utcOffsetProblem(_ text: String) -> String? {
     }
     return "'\(text)' is not an offset like +08:00 (range -14:00 to +14:00)"
 }
+
+extension GroupConfig: CustomStringConvertible {
+    /// A summary, one line per camera; camera URLs appear as written and redacted (see ``CameraConfig``).
+    public var description: String {
+        (["group \(group.id) \"\(group.name)\": \(cameras.count) cameras, \(ruleCount) rules, store \(store.databasePath)"]
+            + cameras.map { "  \($0)" }).joined(separator: "\n")
+    }
+}
