@@ -17,7 +17,7 @@ final class Connection: Sendable {
 
     private let channel: Channel<Message>
     private let interrupt = Interrupt()
-    private let clipRequests = Mutex<[ClipRequest]>([])
+    private let clips = Mutex(ClipMailbox())
     private let latestCounters = Mutex(ReaderCounters())
 
     /// Starts the reading thread.
@@ -52,13 +52,22 @@ final class Connection: Sendable {
     var counters: ReaderCounters { latestCounters.withLock { $0 } }
 
     /// Asks the thread to write an evidence clip; see ``PacketRing/record(preRoll:postRoll:to:done:)``.
-    func recordClip(preRoll: Double, postRoll: Double, to path: String) async throws(FFmpegError) -> ClipInfo {
-        let result: Result<ClipInfo, FFmpegError> = await withCheckedContinuation { continuation in
-            clipRequests.withLock {
-                $0.append(ClipRequest(preRoll: preRoll, postRoll: postRoll, path: path) { continuation.resume(returning: $0) })
-            }
+    ///
+    /// The request is queued before this returns, so the clip's pre-roll is measured from now even if the
+    /// caller awaits the result much later. Once the thread has ended, the promise fails at once.
+    func startClip(preRoll: Double, postRoll: Double, to path: String) -> ClipPromise {
+        let promise = ClipPromise()
+        let request = ClipRequest(preRoll: preRoll, postRoll: postRoll, path: path, done: promise.fulfil)
+        let queued = clips.withLock { mailbox in
+            guard !mailbox.closed else { return false }
+            mailbox.requests.append(request)
+            return true
         }
-        return try result.get()
+        if !queued {
+            promise.fulfil(.failure(FFmpegError(code: FFmpegError.endOfFileCode, function: "recordClip",
+                                                detail: "the input has ended")))
+        }
+        return promise
     }
 
     private func run(url: String, options: IngestOptions) {
@@ -68,7 +77,7 @@ final class Connection: Sendable {
             guard channel.send(.opened(reader.info)) else { return }
             defer { failPendingClips(reader: reader, url: url) }
             while let event = try reader.next() {
-                for request in clipRequests.withLock({ requests in defer { requests = [] }; return requests }) {
+                for request in clips.withLock({ $0.take() }) {
                     guard let ring = reader.clipBuffer else {
                         request.done(Result.failure(FFmpegError(code: FFmpegError.invalidArgumentCode, function: "recordClip",
                                                           detail: "clip buffer is off (clipBufferSeconds = 0)")))
@@ -89,10 +98,65 @@ final class Connection: Sendable {
     /// Writes clips still gathering post-roll with what they have, and fails requests that never started.
     private func failPendingClips(reader: FrameReader, url: String) {
         reader.clipBuffer?.finishAll()
-        for request in clipRequests.withLock({ requests in defer { requests = [] }; return requests }) {
-            request.done(Result.failure(FFmpegError(code: FFmpegError.endOfFileCode, function: "recordClip",
-                                              detail: "\(redactingCredentials(in: url)) ended before the clip started")))
+        let unserved = clips.withLock { mailbox in
+            mailbox.closed = true
+            return mailbox.take()
         }
+        for request in unserved {
+            request.done(Result.failure(FFmpegError(code: FFmpegError.endOfFileCode, function: "recordClip",
+                                                    detail: "\(redactingCredentials(in: url)) ended before the clip started")))
+        }
+    }
+}
+
+/// Clip requests waiting for the reading thread.
+struct ClipMailbox {
+    var requests: [ClipRequest] = []
+    /// The thread has stopped serving requests.
+    var closed = false
+
+    mutating func take() -> [ClipRequest] {
+        defer { requests = [] }
+        return requests
+    }
+}
+
+/// The result of a clip request, available once the post-roll has been read and the file written.
+public final class ClipPromise: Sendable {
+    private enum State {
+        case pending([CheckedContinuation<Result<ClipInfo, FFmpegError>, Never>])
+        case done(Result<ClipInfo, FFmpegError>)
+    }
+    private let state = Mutex(State.pending([]))
+
+    init() {}
+
+    /// Settles the promise; later calls are ignored.
+    func fulfil(_ result: Result<ClipInfo, FFmpegError>) {
+        let waiting: [CheckedContinuation<Result<ClipInfo, FFmpegError>, Never>] = state.withLock { state in
+            guard case .pending(let waiting) = state else { return [] }
+            state = .done(result)
+            return waiting
+        }
+        for continuation in waiting { continuation.resume(returning: result) }
+    }
+
+    /// Waits for the clip.
+    /// - Returns: where it was written and what it holds.
+    /// - Throws: ``FFmpegError`` when the input ended before the clip began, the buffer is off, or writing failed.
+    public func value() async throws(FFmpegError) -> ClipInfo {
+        let result = await withCheckedContinuation { continuation in
+            let ready: Result<ClipInfo, FFmpegError>? = state.withLock { state in
+                switch state {
+                case .done(let result): return result
+                case .pending(let waiting):
+                    state = .pending(waiting + [continuation])
+                    return nil
+                }
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+        return try result.get()
     }
 }
 

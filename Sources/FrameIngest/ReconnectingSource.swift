@@ -131,15 +131,16 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
     /// The events; iterate once. Throws only `CancellationError` (or the error of a file that fails).
     public func events() -> Events { Events(source: self) }
 
-    /// Writes an evidence clip from the current connection's packet buffer (see
-    /// ``IngestOptions/clipBufferSeconds``): `preRoll` seconds before now to `postRoll` after.
-    /// - Throws: ``FFmpegError`` when no connection is open, the buffer is off, or writing fails.
-    public func recordClip(preRoll: Double, postRoll: Double, to path: String) async throws(FFmpegError) -> ClipInfo {
+    /// Starts an evidence clip from the current connection's packet buffer (see
+    /// ``IngestOptions/clipBufferSeconds``): `preRoll` seconds before now to `postRoll` after. The request is
+    /// queued before this returns; await ``ClipPromise/value()`` for the file, while frames keep flowing.
+    /// - Throws: ``FFmpegError`` when no connection is open.
+    public func startClip(preRoll: Double, postRoll: Double, to path: String) throws(FFmpegError) -> ClipPromise {
         guard let connection = state.withLock({ $0.connection }) else {
-            throw FFmpegError(code: FFmpegError.invalidArgumentCode, function: "recordClip",
+            throw FFmpegError(code: FFmpegError.invalidArgumentCode, function: "startClip",
                               detail: "\(redactingCredentials(in: url)) is not connected")
         }
-        return try await connection.recordClip(preRoll: preRoll, postRoll: postRoll, to: path)
+        return connection.startClip(preRoll: preRoll, postRoll: postRoll, to: path)
     }
 
     private func update(_ change: (inout SourceStatus) -> Void) {

@@ -76,7 +76,7 @@ struct Scan: AsyncParsableCommand {
             do {
                 summary = try await worker.analyse(
                     source.events(), origin: origin,
-                    recordClip: { try await source.recordClip(preRoll: $0, postRoll: $1, to: $2) },
+                    startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
                     progress: { bar.update($0.lastPTS) })
             } catch {
                 bar.finish()

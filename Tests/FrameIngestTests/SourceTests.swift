@@ -80,13 +80,13 @@ struct SourceTests {
             options: IngestOptions(analysisFPS: 5, clipBufferSeconds: 3), policy: .block(capacity: 2))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("streetwatch-clip-\(UUID()).mp4").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var clip: Task<ClipInfo, any Error>?
+        var clip: ClipPromise?
         for try await event in source.events() {
             if let frame = event.frame, frame.pts >= 2.4, clip == nil {
-                clip = Task { try await source.recordClip(preRoll: 0.2, postRoll: 1, to: path) }
+                clip = try source.startClip(preRoll: 0.2, postRoll: 1, to: path)
             }
         }
-        let info = try #require(try await clip?.value)
+        let info = try #require(try await clip?.value())
         // Pre-roll reaches back to the keyframe at 2.0 s; post-roll runs a second past the request.
         #expect(info.start == 2)
         #expect(info.end >= 3.2)

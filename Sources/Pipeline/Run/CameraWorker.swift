@@ -58,12 +58,12 @@ public struct CameraWorker: Sendable {
     ///   - events: frames and discontinuities from a source.
     ///   - origin: wall-clock time of stream time 0; `nil` takes it from the first frame's capture time
     ///     (live), or the time analysis started.
-    ///   - recordClip: asks the source for an MP4 clip (`ReconnectingSource.recordClip`); `nil` = no clips.
+    ///   - startClip: asks the source for an MP4 clip (`ReconnectingSource.startClip`); `nil` = no clips.
     ///   - progress: called after each frame with its stream time (progress bars, metrics).
     /// - Throws: source errors (a file that cannot be read), store errors; cancellation ends quietly.
     public func analyse<Events: AsyncSequence<IngestEvent, any Error>>(
         _ events: Events, origin: Date? = nil,
-        recordClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) async throws -> ClipInfo)? = nil,
+        startClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) throws -> ClipPromise)? = nil,
         progress: (@Sendable (WorkerSummary) -> Void)? = nil
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
@@ -88,8 +88,17 @@ public struct CameraWorker: Sendable {
                     logger.info("draft case \(stored.caseNumber ?? "?")", metadata: [
                         "rule": "\(finding.rule)", "zone": "\(finding.zone)", "box": "\(finding.normalizedBox)"])
                     await attachSnapshots(for: stored, finding: finding, full: full, recent: recent, summary: &summary)
-                    if let recordClip {
-                        clipTasks.append(Task { await attachClip(for: stored, recordClip: recordClip) })
+                    if let startClip {
+                        // Asked now, so the pre-roll ends at this frame; awaited off the frame loop.
+                        let path = FileManager.default.temporaryDirectory
+                            .appendingPathComponent("streetwatch-clip-\(UUID().uuidString).mp4").path
+                        do {
+                            let promise = try startClip(group.defaults.clipPreRollSeconds, group.defaults.clipPostRollSeconds, path)
+                            clipTasks.append(Task { await attachClip(for: stored, promise: promise, path: path) })
+                        } catch {
+                            summary.evidenceFailures += 1
+                            logger.error("clip failed: \(error)", metadata: ["case": "\(stored.caseNumber ?? "?")"])
+                        }
                     }
                 }
             }
@@ -189,13 +198,10 @@ public struct CameraWorker: Sendable {
     }
 
     /// Waits for the source to write the clip, then stores it. Returns whether it was attached.
-    private func attachClip(for draft: DraftCase,
-                            recordClip: @Sendable (Double, Double, String) async throws -> ClipInfo) async -> Bool {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("streetwatch-clip-\(UUID().uuidString).mp4").path
+    private func attachClip(for draft: DraftCase, promise: ClipPromise, path: String) async -> Bool {
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = try await recordClip(group.defaults.clipPreRollSeconds, group.defaults.clipPostRollSeconds, path)
+            _ = try await promise.value()
             try await store.attachEvidence(fileAt: path, role: .clip, toIncident: draft.incidentKey)
             return true
         } catch {
