@@ -44,8 +44,9 @@ final class PacketRing {
     /// Keeps a reference to `packet` and finishes recordings whose post-roll it completes.
     func append(_ packet: borrowing Packet) {
         guard let copy = av_packet_clone(packet.raw) else { return }
-        if packets.isEmpty && copy.pointee.flags & AV_PKT_FLAG_KEY == 0 {
-            // Nothing before the first keyframe can be decoded in a clip.
+        // Nothing before the first keyframe can be decoded in a clip, and an undated packet (RTSP, before
+        // the first RTCP report) has no place on its timeline.
+        if (packets.isEmpty && copy.pointee.flags & AV_PKT_FLAG_KEY == 0) || time(of: copy) == SW_AV_NOPTS_VALUE {
             var owned: UnsafeMutablePointer<AVPacket>? = copy
             av_packet_free(&owned)
             return
@@ -179,8 +180,11 @@ enum ClipWriter {
         for packet in packets {
             try check(av_packet_ref(scratch.raw, packet), "av_packet_ref", "writing \(path)")
             scratch.raw.pointee.stream_index = 0
-            if scratch.raw.pointee.pts != SW_AV_NOPTS_VALUE { scratch.raw.pointee.pts -= origin }
-            if scratch.raw.pointee.dts != SW_AV_NOPTS_VALUE { scratch.raw.pointee.dts -= origin }
+            // Every kept packet has a dts or a pts (see `append`); the muxer needs both.
+            if scratch.raw.pointee.pts == SW_AV_NOPTS_VALUE { scratch.raw.pointee.pts = scratch.raw.pointee.dts }
+            if scratch.raw.pointee.dts == SW_AV_NOPTS_VALUE { scratch.raw.pointee.dts = scratch.raw.pointee.pts }
+            scratch.raw.pointee.pts -= origin
+            scratch.raw.pointee.dts -= origin
             av_packet_rescale_ts(scratch.raw, timeBase, stream.pointee.time_base)
             scratch.raw.pointee.pos = -1
             try check(av_interleaved_write_frame(context, scratch.raw), "av_interleaved_write_frame", "writing \(path)")

@@ -202,7 +202,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                     }
                     do {
                         guard let message = try await stopper!.connection.next() else { // set above
-                            if !source.isLive {
+                            if !source.isLive || Task.isCancelled {
                                 finish()
                                 return nil
                             }

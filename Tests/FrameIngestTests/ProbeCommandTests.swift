@@ -1,11 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `streetwatch probe` as a user runs it: the built binary, its output and exit status.
 @Suite("probe command", .serialized)
 struct ProbeCommandTests {
-    /// The `streetwatch` binary SwiftPM built next to this test bundle.
-    static let binary: String = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("streetwatch").path
+    static let binary = streetwatchBinary
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "streetwatch binary not built"))
     func printsTheFactsOfAFile() throws {
@@ -36,8 +36,7 @@ struct ProbeCommandTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "streetwatch binary not built"))
     func silentCameraFailsWithinTheTimeoutWithAClearMessage() throws {
-        let server = try ServerProcess(systemPython, [repositoryRoot.appendingPathComponent("scripts/silent-server.py").path,
-                                                      "--port", "0", "--lifetime", "30"])
+        let server = try startSilentServer(lifetime: 30)
         defer { server.kill() }
         let url = "rtsp://admin:pa55word@127.0.0.1:\(server.readyValue)/Streaming/Channels/102"
         let (result, seconds) = try secondsTaken { try runCommand(Self.binary, ["probe", url, "--timeout", "2"]) }

@@ -1,6 +1,7 @@
 import Detector
 import Foundation
 @testable import FrameIngest
+import TestSupport
 import Testing
 
 @Suite("Threaded sources, back-pressure and evidence")

@@ -1,28 +1,17 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// The `streetwatch` binary `swift build` put next to the sources.
-private let binary = repositoryRoot + "/.build/debug/streetwatch"
+private let binary = streetwatchBinary
 
 /// Runs the binary with `arguments` from the repository root, without `GATE_PASS` in its environment.
-private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-    process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "GATE_PASS" }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+private func run(_ arguments: [String]) throws -> CommandResult {
+    try runCommand(binary, arguments, environment: ProcessInfo.processInfo.environment.filter { $0.key != "GATE_PASS" },
+                   directory: packageRoot)
 }
 
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: binary),
-                "streetwatch is not built at .build/debug/streetwatch (run `swift build`)"))
+                "streetwatch is not built beside the tests (run `swift build`)"))
 struct ConfigCheckCommandTests {
     @Test func sampleConfigIsOK() throws {
         let result = try run(["check", "samples/groups/demo.yaml"])

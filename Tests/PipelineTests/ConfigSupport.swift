@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A fresh folder under the system temp directory, removed by `remove()`.
 struct TempFolder {
@@ -21,9 +22,8 @@ struct TempFolder {
     }
 }
 
-/// The repository root, from this file's place in `Tests/PipelineTests`.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+/// The repository root as a path.
+let repositoryRoot = packageRoot.path
 
 /// A config with five different mistakes, one per line marked `# <-`; `GATE_PASS` is left unset.
 let fiveMistakesYAML = """

@@ -3,13 +3,13 @@ import Foundation
 import FrameIngest
 import Logging
 import Pipeline
+import TestSupport
 import Testing
 
 /// Recordings through the same worker `scan` and `run` use, into a real SQLite store in a temporary folder.
 @Suite("Scanning recordings into draft cases")
 struct ScanTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = packageRoot
     static let evalFolder = repository.appendingPathComponent("../shared/eval").standardizedFileURL
 
     /// Scans `file` as `cameraID` of the group in `config`, into the store in `folder`.
@@ -33,16 +33,9 @@ struct ScanTests {
     }
 
     private func ffprobe(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        process.arguments = ["-v", "error", "-select_streams", "v:0", "-count_frames",
-                             "-show_entries", "stream=codec_name,nb_read_frames", "-of", "csv=p=0", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try runCommand("/usr/bin/ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
+                                            "-show_entries", "stream=codec_name,nb_read_frames", "-of", "csv=p=0", path])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Checks the case has a before and an after JPEG and a clip ffprobe can decode.

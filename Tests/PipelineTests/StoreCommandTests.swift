@@ -1,13 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Pipeline
 
 /// `streetwatch cases` and `streetwatch export` as a user runs them: the built binary on a real store.
 @Suite("cases and export commands", .serialized)
 struct StoreCommandTests {
-    /// The `streetwatch` binary SwiftPM built for this package (`.build/debug`, beside the test bundle).
-    static let binary: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/streetwatch").path
+    static let binary = streetwatchBinary
 
     /// A store with one confirmed and one draft case; returns the database path.
     func makeStore(in folder: String) async throws -> String {
@@ -73,17 +72,8 @@ struct StoreCommandTests {
         #expect(bad.output.contains("'yesterday' is not a time"))
     }
 
-    /// Runs the binary; standard output and error together.
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs the binary.
+    func run(_ arguments: [String]) throws -> CommandResult {
+        try runCommand(Self.binary, arguments)
     }
 }

@@ -133,8 +133,11 @@ public struct CameraWorker: Sendable {
                     tracker.detectorRestarted(at: streamClock.wallClock(summary.lastPTS))
                 }
             }
-        } catch is CancellationError {
+        } catch is CancellationError {}
+        if Task.isCancelled {
+            // A stop, not an end: open incidents stay open so the next start resumes them without duplicates.
             logger.info("stopped")
+            return summary
         }
         if let streamClock = clock {
             var found: [Finding] = []

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import FrameIngest
+import Hummingbird
+import Logging
+import Pipeline
+import ServiceLifecycle
+
+/// `streetwatch run <group.yaml>`: every camera of the group analysed concurrently under one lifecycle,
+/// plus `/metrics` and `/health` on the configured loopback address. SIGTERM or SIGINT stops all cleanly.
+struct RunGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a camera group: analyse every camera live, store draft cases, serve /metrics and /health.")
+
+    @Argument(help: "The camera-group config (YAML).")
+    var config: String
+
+    @Option(help: "Override the config's listen address for /metrics and /health (host:port).")
+    var listen: String?
+
+    func run() async throws {
+        let group: GroupConfig
+        do {
+            group = try GroupConfig.load(file: config)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        var logger = Logger(label: "streetwatch")
+        logger[metadataKey: "group"] = "\(group.group.id)"
+        let store = try openStore(group.store)
+        let metrics = GroupMetrics(group: group.group.id, cameras: group.cameras.map {
+            ($0.id, $0.analysisFPS ?? group.defaults.analysisFPS)
+        })
+        let (host, port) = try listenAddress(listen, default: group.server)
+        let web = Application(router: Self.router(metrics: metrics),
+                              configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),
+                              logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
+        for camera in group.cameras {
+            let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
+            services.append(.init(service: CameraService(supervisor: CameraSupervisor(worker: worker, metrics: metrics))))
+            logger.info("camera \(camera.id): \(camera.displayURL)")
+        }
+        logger.info("serving /metrics and /health on http://\(host):\(port)")
+        let lifecycle = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: logger))
+        try await lifecycle.run()
+    }
+
+    /// `/metrics` in the Prometheus text format; `/health` answers 200 with each camera's state.
+    static func router(metrics: GroupMetrics) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        router.get("health") { _, _ in
+            let lines = metrics.states().map { "\($0.camera) \($0.state.rawValue)" }
+            return "ok\n" + lines.joined(separator: "\n") + "\n"
+        }
+        return router
+    }
+
+    private func listenAddress(_ text: String?, default server: ServerConfig) throws -> (String, Int) {
+        guard let text else { return (server.host, server.port) }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ValidationError("--listen '\(text)' is not host:port")
+        }
+        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+}
+
+/// One camera as a service of the group's lifecycle.
+struct CameraService: Service {
+    let supervisor: CameraSupervisor
+
+    func run() async throws {
+        // A graceful shutdown cancels the analysis; the source's reading thread stops inside FFmpeg.
+        try await cancelWhenGracefulShutdown {
+            await supervisor.run()
+        }
+    }
+}
