@@ -72,7 +72,7 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
 
         #expect(config.group == GroupInfo(id: "old-town", name: "Old town sidewalks"))
         #expect(config.store.databasePath == folder.path + "/state/cases.sqlite")
-        #expect(config.store.evidencePath == folder.path + "/state/cases-evidence")
+        #expect(config.store.evidencePath == folder.path + "/state/evidence")
         #expect(config.server.listen == "127.0.0.1:9100")
         #expect(config.defaults.analysisFPS == 4)
         #expect(config.defaults.analysisWidth == 320)
@@ -174,7 +174,7 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         let config = try? GroupConfig.parse(yaml: yaml, environment: ["CAM_USER": "admin", "CAM_PASS": "x",
                                                                       "STATE_DIRECTORY": "/var/lib/streetwatch/g"])
         #expect(config?.store.databasePath == "/var/lib/streetwatch/g/cases.sqlite")
-        #expect(config?.store.evidencePath == "/var/lib/streetwatch/g/cases-evidence")
+        #expect(config?.store.evidencePath == "/var/lib/streetwatch/g/evidence")
         #expect(config?.cameras[0].url == "rtsp://admin:x@10.0.0.7/102")
     }
 

@@ -1,4 +1,5 @@
 import Detector
+import Foundation
 public import FrameIngest
 internal import Yams
 
@@ -77,32 +78,24 @@ public struct GroupInfo: Sendable, Hashable {
     }
 }
 
-/// `store`: the case database and the evidence files.
+/// `store`: the case database; evidence files live in `evidence/` beside it.
 ///
 /// Config keys (`${VAR}` is replaced from the environment, e.g. systemd's `${STATE_DIRECTORY}`; relative paths
 /// are taken from the config file's folder):
 /// - `database` (path, required): the SQLite file.
-/// - `evidence` (path, default `<database without extension>-evidence` beside it): snapshots and clips.
 public struct StoreConfig: Sendable, Hashable {
     /// Absolute (or as given, for configs parsed from a string without a folder) database path.
     public var databasePath: String
-    /// Evidence folder.
-    public var evidencePath: String
 
-    /// Creates a store config; the evidence folder defaults beside the database.
-    public init(databasePath: String, evidencePath: String? = nil) {
+    /// Creates a store config.
+    public init(databasePath: String) {
         self.databasePath = databasePath
-        self.evidencePath = evidencePath ?? Self.defaultEvidencePath(for: databasePath)
     }
 
-    /// `/var/lib/sw/cases.sqlite` → `/var/lib/sw/cases-evidence`.
-    static func defaultEvidencePath(for database: String) -> String {
-        let slash = database.lastIndex(of: "/")
-        let nameStart = slash.map { database.index(after: $0) } ?? database.startIndex
-        if let dot = database[nameStart...].lastIndex(of: "."), dot > nameStart {
-            return database[..<dot] + "-evidence"
-        }
-        return database + "-evidence"
+    /// The evidence folder `SQLiteCaseStore` writes: `/var/lib/sw/cases.sqlite` → `/var/lib/sw/evidence`.
+    public var evidencePath: String {
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        return (folder.isEmpty ? "." : folder) + "/evidence"
     }
 }
 
@@ -241,7 +234,7 @@ func idProblem(_ id: String) -> String? {
 
 extension StoreConfig: ConfigDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, evidence
+        case database
     }
 
     init(config decoder: any Decoder) throws {
@@ -249,11 +242,8 @@ extension StoreConfig: ConfigDecodable {
         let database = f.string(.database, required: true) { $0.isEmpty ? "must not be empty" : nil }
             .flatMap { f.context.expand($0, at: f.path(.database)) }
             .map { f.context.resolvePath($0) }
-        let evidence = f.string(.evidence) { $0.isEmpty ? "must not be empty" : nil }
-            .flatMap { f.context.expand($0, at: f.path(.evidence)) }
-            .map { f.context.resolvePath($0) }
         guard let database else { throw AlreadyRecorded() }
-        self.init(databasePath: database, evidencePath: evidence)
+        self.init(databasePath: database)
     }
 }
 
