@@ -149,15 +149,20 @@ struct AnyCodingKey: CodingKey {
     }
 }
 
-/// The candidate nearest to `word` by edit distance, if it is near enough to be a plausible typo.
+/// The candidate nearest to `word` by edit distance (ignoring case), if it is near enough to be a plausible
+/// typo: the "did you mean" of rule options and of the pipeline's config keys.
 ///
 /// argument-parser suggests within an edit distance that grows with the word; a third of the length (at
 /// least 2) catches `treshold`/`threshold` and `min_static_secs`/`min_static_seconds` but not unrelated keys.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
+/// - Parameters:
+///   - word: what was written.
+///   - candidates: the valid spellings.
+/// - Returns: the suggestion, or `nil` when nothing is close.
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
     let limit = max(2, word.count / 3)
     var best: (String, Int)?
     for candidate in candidates {
-        let d = editDistance(word, candidate)
+        let d = editDistance(word.lowercased(), candidate.lowercased())
         if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
     }
     if best == nil {

@@ -1,3 +1,4 @@
+import Detector
 public import FrameIngest
 
 /// One camera: where its streams are, how to analyse them, where it stands, and its rules.

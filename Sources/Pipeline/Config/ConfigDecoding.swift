@@ -353,31 +353,3 @@ struct FieldReader<Key: CodingKey & CaseIterable> {
     }
 }
 
-/// The candidate nearest to `word` by edit distance, when near enough to be a typo (the Detector's rule for
-/// option keys: within a third of the length, at least 2).
-func closestMatch(to word: String, in candidates: [String]) -> String? {
-    let limit = max(2, word.count / 3)
-    var best: (String, Int)?
-    for candidate in candidates {
-        let d = editDistance(word.lowercased(), candidate.lowercased())
-        if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
-    }
-    return best?.0
-}
-
-/// Levenshtein distance over Unicode scalars.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}
