@@ -32,11 +32,16 @@ final class Channel<Element: Sendable>: Sendable {
     private enum Outcome { case value(Element), end, failure(any Error), parked }
 
     private let policy: OverflowPolicy
+    /// Which items `dropOldest` may drop; the others (stream opened, discontinuities) always get through.
+    private let isDroppable: @Sendable (Element) -> Bool
     private let state = Mutex(State())
     // Wakes a producer blocked on a full buffer; guarded by its own lock because Mutex has no wait.
     private let room = NSCondition()
 
-    init(policy: OverflowPolicy) { self.policy = policy }
+    init(policy: OverflowPolicy, isDroppable: @escaping @Sendable (Element) -> Bool = { _ in true }) {
+        self.policy = policy
+        self.isDroppable = isDroppable
+    }
 
     /// Items dropped by the `dropOldest` policy so far.
     var dropped: Int { state.withLock { $0.dropped } }
@@ -53,8 +58,8 @@ final class Channel<Element: Sendable>: Sendable {
                 }
                 switch policy {
                 case .dropOldest(let capacity):
-                    if state.buffer.count >= capacity {
-                        state.buffer.removeFirst()
+                    if state.buffer.count >= capacity, let oldest = state.buffer.firstIndex(where: isDroppable) {
+                        state.buffer.remove(at: oldest)
                         state.dropped += 1
                     }
                 case .block(let capacity):

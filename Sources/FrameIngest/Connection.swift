@@ -23,7 +23,11 @@ final class Connection: Sendable {
     /// Starts the reading thread.
     /// - Parameter name: thread name for debuggers and `top -H`, e.g. `ingest:door-1`.
     init(url: String, options: IngestOptions, policy: OverflowPolicy, name: String) {
-        channel = Channel(policy: policy)
+        channel = Channel(policy: policy) { message in
+            // Only pictures may be dropped: losing `.opened` or a discontinuity would hide a state change.
+            if case .event(.frame) = message { return true }
+            return false
+        }
         // The thread keeps the connection alive until it has finished reading.
         let thread = Thread { [self] in run(url: url, options: options) }
         thread.name = name

@@ -33,6 +33,17 @@ struct SourceTests {
         #expect(received + status.framesDropped == 50, "received \(received), dropped \(status.framesDropped)")
     }
 
+    @Test func dropOldestNeverDropsControlMessages() async throws {
+        // 0 stands for a control message (stream opened, discontinuity); positive numbers for pictures.
+        let channel = Channel<Int>(policy: .dropOldest(capacity: 2)) { $0 > 0 }
+        for item in 0...5 { channel.send(item) }
+        channel.finish()
+        var received: [Int] = []
+        while let item = try await channel.receive() { received.append(item) }
+        #expect(received == [0, 5])
+        #expect(channel.dropped == 4)
+    }
+
     @Test func leavingTheLoopStopsTheReadingThread() async throws {
         let source = FrameSource(url: Fixture.path("h264_640x360_25fps_4s_gop50.mp4"),
                                  options: IngestOptions(analysisFPS: nil), policy: .block(capacity: 1))
