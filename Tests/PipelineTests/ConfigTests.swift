@@ -27,6 +27,23 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
 }
 
 @Suite struct ConfigTests {
+    @Test func mainStreamEvidenceURLIsRefusedUntilSupported() {
+        let yaml = """
+            group: {id: g}
+            store: {database: /tmp/x.sqlite}
+            cameras:
+              - id: cam-1
+                url: rtsp://10.0.0.7:554/Streaming/Channels/102
+                evidence_url: rtsp://10.0.0.7:554/Streaming/Channels/101
+                location: {address: A, lon: 1, lat: 1, grid_code: 000000000000001}
+                rules: [{type: abandoned-object, category: "06010"}]
+            """
+        let error = #expect(throws: ConfigError.self) { try GroupConfig.parse(yaml: yaml, file: "g.yaml") }
+        #expect(error?.description == """
+            g.yaml:6:19: cameras[0].evidence_url: not supported yet: snapshots and clips come from 'url' (the analysed stream); remove this key
+            """)
+    }
+
     @Test func validConfigLoadsWithExpectedValues() throws {
         let folder = try TempFolder()
         defer { folder.remove() }
@@ -44,7 +61,6 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
               - id: gate-1
                 name: 东门
                 url: rtsp://admin:${GATE_PASS}@10.0.0.7:554/Streaming/Channels/102
-                evidence_url: rtsp://admin:${GATE_PASS}@10.0.0.7:554/Streaming/Channels/101
                 analysis_width: 480
                 location:
                   address: 东门路 1 号
@@ -82,7 +98,6 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         let gate = try #require(config.camera(id: "gate-1"))
         #expect(gate.name == "东门")
         #expect(gate.url == "rtsp://admin:pw@10.0.0.7:554/Streaming/Channels/102")
-        #expect(gate.evidenceURL == "rtsp://admin:pw@10.0.0.7:554/Streaming/Channels/101")
         #expect(gate.location == Location(address: "东门路 1 号", longitude: 116.397128, latitude: 39.916527, crs: .gcj02,
                                           gridCode: "11010100100100A", gb28181ID: "34020000001320000001"))
         #expect(config.ingestOptions(for: gate, startTime: 1_700_000_000) == IngestOptions(
@@ -129,7 +144,6 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
             cameras:
               - id: cam-1
                 url: rtsp://admin:${CAM_PASS}@10.0.0.7:554/Streaming/Channels/102
-                evidence_url: rtsp://admin:${CAM_PASS}@10.0.0.7:554/Streaming/Channels/101
                 location: {address: A, lon: 1, lat: 1, grid_code: 000000000000001}
                 rules: [{type: abandoned-object, category: "06010"}]
             """
@@ -151,8 +165,8 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
             + "grid_code: 000000000000002}, rules: [{type: zone-activity, category: \"06010\"}]}\n"
         let text = problems(broken, environment: ["CAM_PASS": secret])
         #expect(text == """
-            group.yaml:7:33: cameras[0].location.lon: value 999 out of range [-180 - 180]
-            group.yaml:9:22: cameras[1].url: 'rtsp://admin:***@/x' has no host
+            group.yaml:6:33: cameras[0].location.lon: value 999 out of range [-180 - 180]
+            group.yaml:8:22: cameras[1].url: 'rtsp://admin:***@/x' has no host
             """)
         #expect(!text.contains(secret) && !text.contains("plain-pw"))
     }
