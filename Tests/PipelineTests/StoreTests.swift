@@ -22,7 +22,7 @@ struct StoreTests {
         let db = try DatabaseQueue()
         try SQLiteCaseStore.migrator.migrate(db)
         try db.read { db in
-            #expect(try SQLiteCaseStore.migrator.appliedIdentifiers(db) == ["v1-cases", "v2-camera-status"])
+            #expect(try SQLiteCaseStore.migrator.appliedIdentifiers(db) == ["v1-cases", "v2-camera-status", "v3-review"])
             #expect(try SQLiteCaseStore.migrator.hasCompletedMigrations(db))
             #expect(try db.tableExists("cases") && db.tableExists("evidence") && db.tableExists("camera_status"))
             let columns = try db.columns(in: "cases").map(\.name)

@@ -112,6 +112,7 @@ public final class SQLiteCaseStore: CaseStore {
                 CREATE INDEX camera_status_by_camera ON camera_status(camera_id, at);
                 """)
         }
+        ReviewSchema.register(in: &migrator)
         return migrator
     }
 
