@@ -149,6 +149,42 @@ struct LiveSourceTests {
         #expect(seen.contains(.offline), "states \(seen)")
         #expect(seen.last == .online, "states \(seen)")
     }
+
+    /// A server that freezes (SIGSTOP: connections stay open, nothing arrives) is a stall, not an end of stream.
+    @Test func frozenServerIsReportedAsAStallAndRecovers() async throws {
+        let port = freePort()
+        let server = try startRTSPServer(port: port, mounts: ["cam=testsrc:320x180@25"])
+        defer { server.kill() }
+        let source = ReconnectingSource(
+            url: "rtsp://127.0.0.1:\(port)/cam",
+            options: IngestOptions(analysisWidth: 160, analysisFPS: 5, openTimeout: 2, stallTimeout: 1.5),
+            policy: .dropOldest, backoff: Backoff(initial: 0.2, maximum: 0.5, jitter: 0))
+        let pid = server.process.processIdentifier
+        let watcher = Task {
+            var seen: [SourceStatus.State] = []
+            for await status in source.statuses where seen.last != status.state {
+                seen.append(status.state)
+                if status.state == .stalled { kill(pid, SIGCONT) }
+            }
+            return seen
+        }
+        var frames = 0, framesAfterStall = 0
+        var iterator = source.events().makeAsyncIterator()
+        let deadline = ContinuousClock.now + .seconds(40)
+        while framesAfterStall < 5, ContinuousClock.now < deadline, let event = try await iterator.next() {
+            guard event.frame != nil else { continue }
+            frames += 1
+            if frames == 5 { kill(pid, SIGSTOP) }
+            if source.status.stalls > 0 { framesAfterStall += 1 }
+        }
+        kill(pid, SIGCONT)
+        #expect(source.status.stalls == 1)
+        #expect(framesAfterStall == 5, "no frames after the server woke up")
+        watcher.cancel()
+        let seen = await watcher.value
+        #expect(seen.contains(.stalled), "states \(seen)")
+        #expect(seen.last == .online, "states \(seen)")
+    }
 }
 
 /// The RTSP server of the restart test, shared between the consumer and the status watcher.
