@@ -1,0 +1,35 @@
+public import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `streetwatch report --year YYYY`: the yearly self-evaluation rows (绩效自评) from a case store.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Yearly accuracy report: 识别数, 立案数, 准确率 (95 % Wilson interval), 不予立案 by reason, 探头在线率, per month.")
+
+    @Option(help: "The calendar year.")
+    var year: Int
+
+    @Option(help: "md, html, csv or json.")
+    var format: ReportFormat = .md
+
+    @Option(help: "The case database (SQLite file).")
+    var db = "streetwatch.sqlite"
+
+    @Option(help: "Time zone for months and the year (tz name); default the system's.")
+    var timeZone: String?
+
+    func run() async throws {
+        var zone = TimeZone.current
+        if let timeZone {
+            guard let named = TimeZone(identifier: timeZone) else { throw ValidationError("unknown time zone '\(timeZone)'") }
+            zone = named
+        }
+        let store = try openExistingStore(db)
+        let report = try await YearlyReport.build(year: year, store: store, timeZone: zone)
+        print(try report.rendered(as: format), terminator: "")
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
