@@ -102,6 +102,11 @@ struct RunGroupTests {
                 && (4.5...5.5).contains(page[series("streetwatch_camera_analysed_fps", $0)] ?? 0) }
                 && page[series("streetwatch_camera_online", "cam-dead")] == 0
         }
+        guard !page.isEmpty else {
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? "(no log)"
+            Issue.record("no /metrics on port \(httpPort); run is \(run.isRunning ? "running" : "gone"); log:\n\(output)")
+            return
+        }
         for camera in live {
             #expect(page[series("streetwatch_camera_online", camera)] == 1, "\(camera) not online")
             let fps = page[series("streetwatch_camera_analysed_fps", camera)] ?? 0
