@@ -53,8 +53,11 @@ struct RunGroupTests {
 
     /// The metrics page parsed into `name{labels}` → value, or empty while the server is not up.
     private func metrics(port: Int) async -> [String: Double] {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/metrics"),
-              let (data, _) = try? await URLSession.shared.data(from: url) else { return [:] }
+        guard let url = URL(string: "http://127.0.0.1:\(port)/metrics") else { return [:] }
+        // A short timeout keeps polling: one request must not use up the whole wait on a busy machine.
+        guard let (data, _) = try? await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: 2)) else {
+            return [:]
+        }
         var values: [String: Double] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
