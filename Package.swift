@@ -43,10 +43,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ReviewWeb",
+            dependencies: [
+                "Pipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "streetwatch",
             dependencies: [
-                "FrameIngest", "Detector", "Pipeline",
+                "FrameIngest", "Detector", "Pipeline", "ReviewWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,6 +73,12 @@ let package = Package(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Detector", "FrameIngest", "TestSupport", "ReviewFixtures",
                            .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReviewWebTests",
+            dependencies: ["ReviewWeb", "Pipeline", "ReviewFixtures", "TestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

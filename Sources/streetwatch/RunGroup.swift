@@ -4,6 +4,7 @@ import FrameIngest
 import Hummingbird
 import Logging
 import Pipeline
+import ReviewWeb
 import ServiceLifecycle
 
 /// `streetwatch run <group.yaml>`: every camera of the group analysed concurrently under one lifecycle,
@@ -33,7 +34,11 @@ struct RunGroup: AsyncParsableCommand {
             ($0.id, $0.analysisFPS ?? group.defaults.analysisFPS)
         })
         let (host, port) = try listenAddress(listen, default: group.server)
-        let web = Application(router: Self.router(metrics: metrics),
+        // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
+        let router = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host))
+            .router(publicPaths: ["/metrics", "/health"])
+        Self.addRoutes(to: router, metrics: metrics)
+        let web = Application(router: router,
                               configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),
                               logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
@@ -49,8 +54,7 @@ struct RunGroup: AsyncParsableCommand {
     }
 
     /// `/metrics` in the Prometheus text format; `/health` answers 200 with each camera's state.
-    static func router(metrics: GroupMetrics) -> Router<BasicRequestContext> {
-        let router = Router()
+    static func addRoutes<Context: RequestContext>(to router: Router<Context>, metrics: GroupMetrics) {
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
@@ -59,7 +63,6 @@ struct RunGroup: AsyncParsableCommand {
             let lines = metrics.states().map { "\($0.camera) \($0.state.rawValue)" }
             return "ok\n" + lines.joined(separator: "\n") + "\n"
         }
-        return router
     }
 
     private func listenAddress(_ text: String?, default server: ServerConfig) throws -> (String, Int) {

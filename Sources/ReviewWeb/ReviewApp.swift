@@ -1,0 +1,293 @@
+public import Foundation
+public import Hummingbird
+import Mustache
+public import Pipeline
+
+/// The review web UI and its JSON API on one router.
+///
+/// Every page but `/login` needs a session; every form carries the session's CSRF token and every API write the
+/// `X-CSRF-Token` header with it. Evidence is served only by content hash, looked up in the store.
+public struct ReviewApp: Sendable {
+    /// The case store.
+    public let store: SQLiteCaseStore
+    /// Whether cookies get `Secure` (true unless the server listens on loopback; browsers then need HTTPS in front).
+    public let secureCookies: Bool
+    /// Times in pages and API answers are shown in this zone.
+    public let timeZone: TimeZone
+
+    /// Creates the app.
+    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone = .current) {
+        self.store = store
+        self.secureCookies = secureCookies
+        self.timeZone = timeZone
+    }
+
+    /// Whether `host` is a loopback address, where cookies may go without `Secure`.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// A router with the review routes; `publicPaths` lists extra paths that need no login (e.g. `/health`).
+    public func router(publicPaths: Set<String> = []) -> Router<ReviewContext> {
+        let router = Router(context: ReviewContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SessionMiddleware(store: store, publicPaths: publicPaths.union(["/login"])))
+        addPages(to: router)
+        addAPI(to: router)
+        router.get("evidence/:hash") { _, context in try await self.evidence(context.parameters.require("hash")) }
+        return router
+    }
+
+    // MARK: - Pages
+
+    func addPages(to router: Router<ReviewContext>) {
+        router.get("login") { request, _ in
+            let token = randomToken()
+            var response = self.page("login", request: request, session: nil, values: ["csrf": token, "error": request.uri.queryParameters.get("error") != nil])
+            response.setCookie(Cookie(name: CookieName.loginCSRF, value: token, path: "/login", secure: secureCookies,
+                                      httpOnly: true, sameSite: .strict))
+            return response
+        }
+        router.post("login") { request, context in
+            let form = try await URLEncodedFormDecoder().decode(LoginForm.self, from: request, context: context)
+            // Double submit: the login form has no session, so its token is checked against its own cookie.
+            guard let cookie = request.cookies[CookieName.loginCSRF]?.value, constantTimeEqual(cookie, form.csrf ?? "") else {
+                return forbidden("CSRF token missing or wrong")
+            }
+            guard let user = try await store.verifyPassword(name: form.username ?? "", password: form.password ?? "") else {
+                return Response(status: .seeOther, headers: [.location: "/login?error=1"])
+            }
+            let (token, _) = try await store.createSession(for: user)
+            var response = Response(status: .seeOther, headers: [.location: "/"])
+            response.setCookie(Cookie(name: CookieName.session, value: token, path: "/", secure: secureCookies,
+                                      httpOnly: true, sameSite: .strict))
+            return response
+        }
+        router.post("logout") { request, context in
+            let session = try requireSession(context)
+            try await checkForm(request, context: context, session: session)
+            if let token = request.cookies[CookieName.session]?.value { try await store.endSession(token: token) }
+            var response = Response(status: .seeOther, headers: [.location: "/login"])
+            response.setCookie(Cookie(name: CookieName.session, value: "", maxAge: 0, path: "/", secure: secureCookies,
+                                      httpOnly: true, sameSite: .strict))
+            return response
+        }
+        router.get("/") { request, context in
+            let session = try requireSession(context)
+            let filter = QueueFilter { request.uri.queryParameters.get($0) }
+            let all = try await store.cases(CaseQuery(camera: filter.camera))
+            let shown = filter.apply(to: all).reversed()
+            let strings = strings(request)
+            func options(_ values: [String], _ selected: String?) -> [[String: Any]] {
+                Set(values).sorted().map { ["value": $0, "selected": $0 == selected] }
+            }
+            let values: [String: Any] = [
+                "cases": shown.prefix(500).map { c -> [String: Any] in
+                    ["number": c.caseNumber ?? "", "status": c.status.rawValue, "statusLabel": strings(c.status.rawValue),
+                     "camera": c.camera.id, "rule": c.facts.ruleID, "category": "\(c.category.code) \(c.category.name)",
+                     "firstSeen": timeText(c.firstSeen), "address": c.location.address]
+                },
+                "cameras": options(all.map(\.camera.id), filter.camera),
+                "rules": options(all.map(\.facts.ruleID), filter.rule),
+                "categories": options(all.map(\.category.code), filter.category),
+                "statuses": CaseStatus.allCases.map { ["value": $0.rawValue, "label": strings($0.rawValue),
+                                                      "selected": $0 == filter.status] },
+            ]
+            return page("queue", request: request, session: session, values: values)
+        }
+        router.get("report") { request, context in
+            _ = try requireSession(context)
+            let year = request.uri.queryParameters.get("year", as: Int.self) ?? currentYear()
+            let report = try await YearlyReport.build(year: year, store: store, timeZone: timeZone)
+            return html(report.html())
+        }
+        router.get("cases/:number") { request, context in
+            let session = try requireSession(context)
+            let number = try context.parameters.require("number")
+            guard let c = try await store.case(number: number) else { return notFound() }
+            return page("case", request: request, session: session, values: try await caseValues(c, strings: strings(request)))
+        }
+        router.post("cases/:number/:action") { request, context in
+            let session = try requireSession(context)
+            let form = try await checkForm(request, context: context, session: session)
+            let number = try context.parameters.require("number")
+            do {
+                try await act(context.parameters.require("action"), on: number, reason: form.reason, note: form.note,
+                              session: session)
+            } catch let error as ReviewError {
+                return Response(status: .conflict, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "\(error)\n")))
+            }
+            return Response(status: .seeOther, headers: [.location: "/cases/\(number)"])
+        }
+    }
+
+    /// Applies `confirm`, `reject` or `undo` for the session's user.
+    func act(_ action: String, on number: String, reason: String?, note: String?, session: ReviewSession) async throws {
+        switch action {
+        case "confirm":
+            try await store.review(caseNumber: number, verdict: .confirm(note: note), reviewer: session.user.name)
+        case "reject":
+            guard let why = reason.flatMap(RejectReason.init(idOrLabel:)) else {
+                throw HTTPError(.badRequest, message: "choose a reason")
+            }
+            try await store.review(caseNumber: number, verdict: .reject(why, note: note), reviewer: session.user.name)
+        case "undo":
+            try await store.undo(caseNumber: number, by: session.user)
+        default:
+            throw HTTPError(.notFound)
+        }
+    }
+
+    func caseValues(_ c: DraftCase, strings: Strings) async throws -> [String: Any] {
+        let number = c.caseNumber ?? ""
+        let drafts = try await store.cases(CaseQuery(status: .draft)).compactMap(\.caseNumber)
+        let history = try await store.auditLog(caseNumber: number)
+        let reason = ReviewReason(stored: c.decision?.reason)
+        return [
+            "number": number, "status": c.status.rawValue, "statusLabel": strings(c.status.rawValue),
+            "isDraft": c.status == .draft, "reasonLabel": reason?.label(english: strings.english) as Any,
+            "reviewer": c.decision?.reviewer as Any, "decidedAt": c.decision.map { timeText($0.decidedAt) } as Any,
+            "description": c.description,
+            "before": c.evidence[.before]?.sha256 as Any, "after": c.evidence[.after]?.sha256 as Any,
+            "clip": c.evidence[.clip]?.sha256 as Any,
+            "next": drafts.reversed().first { $0 != number } as Any,
+            "reasons": RejectReason.allCases.enumerated().map { i, r in
+                ["id": r.rawValue, "key": "\(i + 1)", "label": strings.english ? r.english : r.chinese]
+            },
+            "camera": c.camera.id, "cameraName": c.camera.name, "rule": "\(c.facts.ruleID) v\(c.facts.ruleVersion)",
+            "category": "\(c.category.code) \(c.category.name)", "zone": c.facts.zoneID,
+            "firstSeen": timeText(c.firstSeen), "dwell": String(format: "%.0f", c.facts.dwell),
+            "area": "\(c.facts.area) px (\(String(format: "%.1f", c.facts.areaFraction * 100)) %)",
+            "score": String(format: "%.2f", c.facts.score),
+            "values": c.facts.values.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": String(format: "%g", $0.value)] },
+            "address": c.location.address,
+            "coordinates": String(format: "%.6f, %.6f (%@)", c.location.longitude, c.location.latitude, c.location.crs),
+            "grid": c.location.gridCode,
+            "history": history.map { ["at": timeText($0.at), "actor": $0.actor, "action": $0.action.rawValue,
+                                      "before": $0.before, "after": $0.after,
+                                      "reason": ReviewReason(stored: $0.reason)?.label(english: strings.english) ?? ""] },
+        ]
+    }
+
+    // MARK: - Evidence
+
+    /// The file whose SHA-256 is `hash`, if a case references it. The path comes from the store, never the request.
+    func evidence(_ hash: String) async throws -> Response {
+        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "evidence is addressed by its SHA-256\n")))
+        }
+        guard let ref = try await store.evidence(sha256: hash),
+              let data = FileManager.default.contents(atPath: store.evidence.path(of: ref)) else { return notFound() }
+        return Response(status: .ok, headers: [.contentType: ref.mediaType, .cacheControl: "private, max-age=86400"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: - Helpers
+
+    func page(_ template: String, request: Request, session: ReviewSession?, values: [String: Any]) -> Response {
+        let strings = strings(request)
+        var values = values
+        values["t"] = strings.all
+        values["lang"] = strings.english ? "en" : "zh-CN"
+        if let session {
+            values["user"] = session.user.name
+            values["csrf"] = session.csrfToken
+        }
+        var response = html(Templates.library.render(values, withTemplate: template) ?? "")
+        if let lang = request.uri.queryParameters.get("lang"), lang == "en" || lang == "zh" {
+            response.setCookie(Cookie(name: CookieName.language, value: lang, path: "/", secure: secureCookies,
+                                      httpOnly: true, sameSite: .strict))
+        }
+        return response
+    }
+
+    func strings(_ request: Request) -> Strings {
+        let lang = request.uri.queryParameters.get("lang") ?? request.cookies[CookieName.language]?.value
+        return Strings(english: lang == "en")
+    }
+
+    /// Checks the form's CSRF token against the session's and returns the form.
+    @discardableResult
+    func checkForm(_ request: Request, context: ReviewContext, session: ReviewSession) async throws -> ActionForm {
+        let form = try await URLEncodedFormDecoder().decode(ActionForm.self, from: request, context: context)
+        guard constantTimeEqual(form.csrf ?? "", session.csrfToken) else {
+            throw HTTPError(.forbidden, message: "CSRF token missing or wrong")
+        }
+        return form
+    }
+
+    func timeText(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = timeZone
+        return formatter.string(from: date)
+    }
+
+    func currentYear() -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.component(.year, from: Date())
+    }
+}
+
+/// The session, or a 401 (the middleware already refuses requests without one; this keeps handlers honest).
+func requireSession(_ context: ReviewContext) throws -> ReviewSession {
+    guard let session = context.session else { throw HTTPError(.unauthorized) }
+    return session
+}
+
+func html(_ text: String) -> Response {
+    Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+}
+
+func notFound() -> Response {
+    Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
+}
+
+func forbidden(_ message: String) -> Response {
+    Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+             body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+}
+
+/// 32 random bytes as hex (the OS CSPRNG).
+func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+}
+
+struct LoginForm: Decodable {
+    var csrf: String?
+    var username: String?
+    var password: String?
+}
+
+struct ActionForm: Decodable {
+    var csrf: String?
+    var reason: String?
+    var note: String?
+}
+
+/// Queue filters from the query string; status defaults to drafts, `all` shows every status.
+struct QueueFilter {
+    var camera: String?
+    var rule: String?
+    var category: String?
+    var status: CaseStatus?
+
+    init(_ query: (String) -> String?) {
+        func value(_ name: String) -> String? { query(name).flatMap { $0.isEmpty ? nil : $0 } }
+        camera = value("camera")
+        rule = value("rule")
+        category = value("category")
+        status = value("status") == "all" ? nil : CaseStatus(rawValue: value("status") ?? "draft")
+    }
+
+    func apply(to cases: [DraftCase]) -> [DraftCase] {
+        cases.filter { c in
+            (rule == nil || c.facts.ruleID == rule) && (category == nil || c.category.code == category)
+                && (status == nil || c.status == status)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Pipeline
+import ReviewWeb
+
+/// `streetwatch serve`: the review web UI and JSON API on a case store, without analysing cameras.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the review web UI and JSON API (login with accounts from `streetwatch user add`).")
+
+    @Option(help: "The case database (SQLite file).")
+    var db = "streetwatch.sqlite"
+
+    @Option(help: "Listen address host:port. Cookies are marked Secure unless the host is loopback; put HTTPS in front then.")
+    var listen = "127.0.0.1:8080"
+
+    func run() async throws {
+        let store = try openExistingStore(db)
+        let (host, port) = try parseListenAddress(listen)
+        let app = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host))
+        let router = app.router(publicPaths: ["/health"])
+        router.get("health") { _, _ in "ok\n" }
+        let web = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),
+                              onServerRunning: { _ in FileHandle.standardOutput.write(Data("ready http://\(host):\(port)\n".utf8)) },
+                              logger: Logger(label: "streetwatch"))
+        try await web.runService()
+    }
+}
+
+/// `host:port` (IPv6 hosts in brackets) → host and port.
+func parseListenAddress(_ text: String) throws -> (String, Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+        throw ValidationError("--listen '\(text)' is not host:port")
+    }
+    return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+}
