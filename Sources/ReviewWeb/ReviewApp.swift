@@ -42,7 +42,10 @@ public struct ReviewApp: Sendable {
 
     func addPages(to router: Router<ReviewContext>) {
         router.get("login") { request, _ in
-            let token = randomToken()
+            // Reuse a well-formed token the browser already holds: a second load of this page (the favicon's
+            // redirect, another tab) must not invalidate the form that is already on screen.
+            let held = request.cookies[CookieName.loginCSRF]?.value
+            let token = held.flatMap { isToken($0) ? $0 : nil } ?? randomToken()
             var response = self.page("login", request: request, session: nil, values: ["csrf": token, "error": request.uri.queryParameters.get("error") != nil])
             response.setCookie(Cookie(name: CookieName.loginCSRF, value: token, path: "/login", secure: secureCookies,
                                       httpOnly: true, sameSite: .strict))
@@ -174,7 +177,7 @@ public struct ReviewApp: Sendable {
 
     /// The file whose SHA-256 is `hash`, if a case references it. The path comes from the store, never the request.
     func evidence(_ hash: String) async throws -> Response {
-        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard isToken(hash) else {
             return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "evidence is addressed by its SHA-256\n")))
         }
@@ -249,6 +252,11 @@ func notFound() -> Response {
 func forbidden(_ message: String) -> Response {
     Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
              body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+}
+
+/// Whether `text` looks like a ``randomToken()``: 64 lowercase hex digits.
+func isToken(_ text: String) -> Bool {
+    text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
 }
 
 /// 32 random bytes as hex (the OS CSPRNG).

@@ -16,10 +16,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Listen address host:port. Cookies are marked Secure unless the host is loopback; put HTTPS in front then.")
     var listen = "127.0.0.1:8080"
 
+    @Option(help: "Time zone for times shown and the report's months (tz name); default the system's.")
+    var timeZone: String?
+
     func run() async throws {
+        var zone = TimeZone.current
+        if let timeZone {
+            guard let named = TimeZone(identifier: timeZone) else { throw ValidationError("unknown time zone '\(timeZone)'") }
+            zone = named
+        }
         let store = try openExistingStore(db)
         let (host, port) = try parseListenAddress(listen)
-        let app = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host))
+        let app = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host), timeZone: zone)
         let router = app.router(publicPaths: ["/health"])
         router.get("health") { _, _ in "ok\n" }
         let web = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),

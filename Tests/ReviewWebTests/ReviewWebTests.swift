@@ -201,3 +201,18 @@ struct ReviewWebTests {
         #expect(ReviewApp.isLoopback("127.0.0.1") && ReviewApp.isLoopback("::1") && !ReviewApp.isLoopback("0.0.0.0"))
     }
 }
+
+extension ReviewWebTests {
+    /// Found by the Chromium test: the favicon request redirects to `/login`, and a fresh token there used to
+    /// invalidate the form already on screen.
+    @Test func aSecondLoadOfTheLoginPageKeepsTheFormsToken() async throws {
+        let f = try await fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.folder) }
+        try await f.app.test(.router) { client in
+            let first = try await client.execute(uri: "/login", method: .get)
+            let cookie = try #require(first.headers[values: .setCookie].first).prefix { $0 != ";" }
+            let second = try await client.execute(uri: "/login", method: .get, headers: [.cookie: String(cookie)])
+            #expect(try csrf(in: String(buffer: second.body)) == csrf(in: String(buffer: first.body)))
+        }
+    }
+}
