@@ -82,7 +82,7 @@ struct LiveSourceTests {
         server.arguments = ["-v", "error", "-re", "-stream_loop", "-1", "-i", Fixture.path("h264_320x180_25fps_2s.mp4"),
                             "-c", "copy", "-f", "mpegts", "-listen", "1", "http://127.0.0.1:\(port)/live.ts"]
         try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
+        defer { stopProcess(server) }
         // ffmpeg's listener takes a moment to bind; a connection refused before then is retried.
         var report: ProbeReport?
         for _ in 0..<50 where report == nil {
@@ -94,6 +94,21 @@ struct LiveSourceTests {
         #expect(found.stream.codec == "h264")
         #expect(found.stream.width == 320 && found.stream.height == 180)
         #expect(found.keyframeIntervalFrames == 25)
+    }
+
+    @Test func udpMPEGTSStreamDecodes() throws {
+        let port = freePort()
+        let sender = Process()
+        sender.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        sender.arguments = ["-v", "error", "-re", "-stream_loop", "-1", "-i", Fixture.path("h264_320x180_25fps_2s.mp4"),
+                            "-c", "copy", "-f", "mpegts", "udp://127.0.0.1:\(port)?pkt_size=1316"]
+        try sender.run()
+        defer { stopProcess(sender) }
+        let reader = try FrameReader(url: "udp://127.0.0.1:\(port)", options: IngestOptions(analysisFPS: 5, openTimeout: 5))
+        #expect(reader.info.container == "mpegts")
+        var frames = 0
+        while frames < 5, try reader.nextFrame() != nil { frames += 1 }
+        #expect(frames == 5)
     }
 
     /// The acceptance test for reconnecting: the server is killed mid-stream and started again on the same port

@@ -97,7 +97,7 @@ struct RunGroupTests {
 
         // 1. Three live cameras analyse at their configured 5 fps; the dead one shows offline.
         var run = try startRun(config: config, log: log)
-        defer { if run.isRunning { run.terminate() } }
+        defer { stopProcess(run) }
         let live = ["cam-1", "cam-2", "cam-3"]
         let page = try await waitForMetrics(port: httpPort, seconds: 45) { page in
             // The first seconds after joining a live stream can arrive in a burst; wait for the steady rate.

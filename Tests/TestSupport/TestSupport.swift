@@ -26,7 +26,7 @@ public final class ServerProcess: @unchecked Sendable {
         var buffer = Data()
         while readyLines.count < expected {
             guard Date() < deadline, process.isRunning else {
-                process.terminate()
+                stopProcess(process)
                 throw ServerError("\(executable) \(arguments.joined(separator: " ")) did not get ready")
             }
             let chunk = output.fileHandleForReading.availableData
@@ -40,18 +40,14 @@ public final class ServerProcess: @unchecked Sendable {
     /// The last word of the first ready line (a URL or a port).
     public var readyValue: String { String(readyLines.first?.split(separator: " ").last ?? "") }
 
-    /// Sends SIGKILL (a crash, not a clean stop) and waits for the process to end.
+    /// Sends SIGKILL and waits for the process to end. SIGTERM is not enough: children started from the test
+    /// runner inherit a signal mask that blocks it, so `terminate()` would leave them running.
     public func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    deinit { kill() }
 }
 
 public struct ServerError: Error, CustomStringConvertible {
@@ -145,4 +141,10 @@ public func secondsTaken<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     let value = try body()
     let elapsed = ContinuousClock.now - start
     return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+/// Stops a helper process started with `Process` (SIGKILL, for the reason given at ``ServerProcess/kill()``).
+public func stopProcess(_ process: Process) {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
 }
