@@ -4,8 +4,7 @@ import Pipeline
 
 /// `streetwatch export`: confirmed cases in the platform's field names, one JSON object per line.
 ///
-/// Webhook push (retry with backoff, idempotency key) is not implemented yet; `caseNumber` in each line is the
-/// key a pusher would send.
+/// `streetwatch push` sends the same objects to a webhook, with `caseNumber` as the idempotency key.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write confirmed cases for the city platform (JSON Lines).",
