@@ -21,11 +21,7 @@ struct ReportCommand: AsyncParsableCommand {
     var timeZone: String?
 
     func run() async throws {
-        var zone = TimeZone.current
-        if let timeZone {
-            guard let named = TimeZone(identifier: timeZone) else { throw ValidationError("unknown time zone '\(timeZone)'") }
-            zone = named
-        }
+        let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)
         let report = try await YearlyReport.build(year: year, store: store, timeZone: zone)
         print(try report.rendered(as: format), terminator: "")

@@ -33,7 +33,7 @@ struct RunGroup: AsyncParsableCommand {
         let metrics = GroupMetrics(group: group.group.id, cameras: group.cameras.map {
             ($0.id, $0.analysisFPS ?? group.defaults.analysisFPS)
         })
-        let (host, port) = try listenAddress(listen, default: group.server)
+        let (host, port) = try listen.map(parseListenAddress) ?? (group.server.host, group.server.port)
         // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
         let router = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host))
             .router(publicPaths: ["/metrics", "/health"])
@@ -63,14 +63,6 @@ struct RunGroup: AsyncParsableCommand {
             let lines = metrics.states().map { "\($0.camera) \($0.state.rawValue)" }
             return "ok\n" + lines.joined(separator: "\n") + "\n"
         }
-    }
-
-    private func listenAddress(_ text: String?, default server: ServerConfig) throws -> (String, Int) {
-        guard let text else { return (server.host, server.port) }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
-            throw ValidationError("--listen '\(text)' is not host:port")
-        }
-        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 }
 

@@ -20,11 +20,7 @@ struct Serve: AsyncParsableCommand {
     var timeZone: String?
 
     func run() async throws {
-        var zone = TimeZone.current
-        if let timeZone {
-            guard let named = TimeZone(identifier: timeZone) else { throw ValidationError("unknown time zone '\(timeZone)'") }
-            zone = named
-        }
+        let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)
         let (host, port) = try parseListenAddress(listen)
         let app = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host), timeZone: zone)
@@ -43,4 +39,11 @@ func parseListenAddress(_ text: String) throws -> (String, Int) {
         throw ValidationError("--listen '\(text)' is not host:port")
     }
     return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+}
+
+/// The time zone named by a `--time-zone` option (a tz name such as `Asia/Shanghai`), or the system's.
+func namedTimeZone(_ name: String?) throws -> TimeZone {
+    guard let name else { return .current }
+    guard let zone = TimeZone(identifier: name) else { throw ValidationError("unknown time zone '\(name)'") }
+    return zone
 }
