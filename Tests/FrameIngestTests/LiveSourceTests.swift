@@ -148,7 +148,8 @@ struct LiveSourceTests {
             }
             if framesBefore == 10 && !server.isKilled { server.kill() }
         }
-        #expect(framesBefore == 10)
+        // Frames already buffered when the server died still arrive before the outage shows.
+        #expect(framesBefore >= 10)
         #expect(framesAfter == 10, "no frames after the server came back")
         // The first discontinuity marks the outage; joining the new stream mid-GOP may add one for concealed
         // pictures (FrameReader reports those too).

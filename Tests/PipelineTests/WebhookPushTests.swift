@@ -209,8 +209,9 @@ struct WebhookPushTests {
 
         let outcome = try #require(summary.outcomes.first)
         #expect(outcome.attempts == 2)
-        // Two real 1 s timeouts (the back-off sleep is instant).
-        #expect(elapsed >= .milliseconds(1800) && elapsed < .seconds(6), "\(elapsed)")
+        // Two real 1 s timeouts (the back-off sleep is instant); the upper bound only proves it did not hang,
+        // with room for a busy CI machine.
+        #expect(elapsed >= .milliseconds(1800) && elapsed < .seconds(30), "\(elapsed)")
         #expect(sleeps.recorded.count == 1)
         #expect(outcome.failureReason?.hasPrefix("gave up after 2 attempt(s): timed out") == true)
     }
