@@ -1,7 +1,7 @@
 # StreetWatch — the two commands ops and developers need are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo eval bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,6 +17,13 @@ test: deps
 demo: deps
 	$(SWIFT) build -c release --product streetwatch
 	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/streetwatch"
+
+# Accuracy on the real footage in ../shared/eval (not in this repository: licences), one rule setting for all.
+EVAL_DIR ?= ../shared/eval
+eval: deps
+	@[ -f "$(EVAL_DIR)/labels.json" ] || { echo "make eval: $(EVAL_DIR)/labels.json not found; the evaluation clips are not part of this repository (see README.md, Evaluation clips)" >&2; exit 1; }
+	$(SWIFT) build -c release --product streetwatch
+	"$$($(SWIFT) build -c release --show-bin-path)/streetwatch" evaluate samples/groups/eval.yaml --labels "$(EVAL_DIR)/labels.json" --clips "$(EVAL_DIR)"
 
 bench: deps
 	$(SWIFT) build -c release --product streetwatch

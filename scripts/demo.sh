@@ -1,6 +1,7 @@
 #!/bin/sh
-# `make demo`: what StreetWatch does today on the bundled samples — probe and decode each clip, scan the
-# left-object clip into a draft case (store under .build/demo), then serve a clip as a live RTSP camera.
+# `make demo`: what StreetWatch does today on the bundled samples — probe each clip, scan every sample as its
+# camera of samples/groups/samples.yaml into draft cases (store under .build/demo), list them, then serve a
+# clip as a live RTSP camera.
 # Usage: scripts/demo.sh STREETWATCH_BINARY
 set -eu
 bin=${1:?usage: scripts/demo.sh STREETWATCH_BINARY}
@@ -9,11 +10,17 @@ cd "$(dirname "$0")/.."
 for clip in samples/*.mp4; do
     echo "== $clip"
     "$bin" probe "$clip"
-    "$bin" decode "$clip" --width 320 --fps 5
 done
 
-echo "== scan samples/street-left-object.mp4 as camera demo-street of samples/groups/demo.yaml"
-"$bin" scan samples/groups/demo.yaml --camera demo-street samples/street-left-object.mp4 --start 2026-11-21T03:10:00+08:00
+# A fresh store each time, so the list below is exactly what this run found.
+rm -rf .build/demo
+start=2026-11-21T03:10:00+08:00
+for clip in samples/street-left-object.mp4 samples/street-vending.mp4 samples/night-dumping.mp4 samples/street-traps.mp4; do
+    camera=$(basename "$clip" .mp4)
+    echo "== scan $clip as camera $camera of samples/groups/samples.yaml"
+    "$bin" scan samples/groups/samples.yaml --camera "$camera" "$clip" --start "$start"
+done
+echo "== draft cases in .build/demo/cases.sqlite"
 "$bin" cases --db .build/demo/cases.sqlite
 
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
