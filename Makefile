@@ -25,9 +25,11 @@ eval: deps
 	$(SWIFT) build -c release --product streetwatch
 	"$$($(SWIFT) build -c release --show-bin-path)/streetwatch" evaluate samples/groups/eval.yaml --labels "$(EVAL_DIR)/labels.json" --clips "$(EVAL_DIR)"
 
-bench: deps
+# A script, not a test: CPU per video second against ffmpeg, then N live RTSP cameras; writes docs/benchmarks.md.
+bench:
+	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product streetwatch
-	@scripts/bench-ingest.sh "$$($(SWIFT) build -c release --show-bin-path)/streetwatch"
+	@scripts/bench.py "$$($(SWIFT) build -c release --show-bin-path)/streetwatch"
 
 clean:
 	rm -rf .build .build-bench

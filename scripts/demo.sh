@@ -33,4 +33,9 @@ url="rtsp://demo:not-shown@127.0.0.1:$port/demo"
 echo "== $url (live, from a local GStreamer RTSP server)"
 "$bin" probe "$url"
 "$bin" decode "$url" --width 320 --fps 5 --seconds 4
-echo "Review the drafts: streetwatch user add <name> --role reviewer, then streetwatch serve --db .build/demo/cases.sqlite"
+cat <<EOF
+== review the drafts in a browser
+  $bin user add <name> --db .build/demo/cases.sqlite      (asks for a password)
+  $bin serve --db .build/demo/cases.sqlite
+  then open http://127.0.0.1:8080/ and log in
+EOF

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages StreetWatch builds, tests and benchmarks with, if any is missing.
-# Usage: scripts/install-deps.sh        (uses sudo when not root)
+# Usage: scripts/install-deps.sh [bench]   (uses sudo when not root; `bench` adds Debian's motion, the peer row)
 set -eu
 packages="libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config ffmpeg
 python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly chromium"
+[ "${1:-}" = bench ] && packages="$packages motion"
 
 missing=""
 for package in $packages; do
@@ -19,3 +20,5 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # shellcheck disable=SC2086 # the list is meant to split into words
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# The motion package starts a system-wide daemon; the benchmark runs its own, so that one is switched off.
+case "$missing" in *motion*) $sudo systemctl disable --now motion.service >/dev/null 2>&1 || true ;; esac
