@@ -14,12 +14,16 @@ public struct ReviewApp: Sendable {
     public let secureCookies: Bool
     /// Times in pages and API answers are shown in this zone.
     public let timeZone: TimeZone
+    /// Locks a user name after repeated wrong passwords.
+    public let loginThrottle: LoginThrottle
 
     /// Creates the app.
-    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone = .current) {
+    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone = .current,
+                loginThrottle: LoginThrottle = LoginThrottle()) {
         self.store = store
         self.secureCookies = secureCookies
         self.timeZone = timeZone
+        self.loginThrottle = loginThrottle
     }
 
     /// Whether `host` is a loopback address, where cookies may go without `Secure`.
@@ -57,9 +61,20 @@ public struct ReviewApp: Sendable {
             guard let cookie = request.cookies[CookieName.loginCSRF]?.value, constantTimeEqual(cookie, form.csrf ?? "") else {
                 return forbidden("CSRF token missing or wrong")
             }
-            guard let user = try await store.verifyPassword(name: form.username ?? "", password: form.password ?? "") else {
+            let name = form.username ?? ""
+            if let wait = await loginThrottle.lockedFor(name) {
+                let minutes = Int((wait / 60).rounded(.up))
+                var response = self.page("login", request: request, session: nil,
+                                         values: ["csrf": cookie, "locked": "\(max(1, minutes))"])
+                response.status = .tooManyRequests
+                response.headers[.retryAfter] = "\(Int(wait.rounded(.up)))"
+                return response
+            }
+            guard let user = try await store.verifyPassword(name: name, password: form.password ?? "") else {
+                await loginThrottle.recordFailure(name)
                 return Response(status: .seeOther, headers: [.location: "/login?error=1"])
             }
+            await loginThrottle.recordSuccess(name)
             let (token, _) = try await store.createSession(for: user)
             var response = Response(status: .seeOther, headers: [.location: "/"])
             response.setCookie(Cookie(name: CookieName.session, value: token, path: "/", secure: secureCookies,

@@ -11,7 +11,8 @@ struct Strings: Sendable {
 
     static let zh: [String: String] = [
         "title": "视频智能识别审核", "login": "登录", "logout": "退出", "username": "用户名", "password": "密码",
-        "badLogin": "用户名或密码错误", "queue": "待审队列", "report": "年度报告", "camera": "摄像机", "rule": "规则",
+        "badLogin": "用户名或密码错误", "locked": "该用户名密码错误次数过多，请", "minutes": "分钟后再试",
+        "queue": "待审队列", "report": "年度报告", "camera": "摄像机", "rule": "规则",
         "category": "类别", "status": "状态", "filter": "筛选", "all": "全部", "caseNumber": "案卷号", "firstSeen": "发现时间",
         "address": "位置", "dwell": "持续", "draft": "待审", "confirmed": "已立案", "rejected": "不予立案",
         "confirm": "立案", "reject": "不予立案", "reason": "原因", "note": "说明", "undo": "撤销", "next": "下一条",
@@ -23,7 +24,8 @@ struct Strings: Sendable {
 
     static let en: [String: String] = [
         "title": "Video recognition review", "login": "Log in", "logout": "Log out", "username": "User name",
-        "password": "Password", "badLogin": "Wrong user name or password", "queue": "Queue", "report": "Yearly report",
+        "password": "Password", "badLogin": "Wrong user name or password",
+        "locked": "Too many wrong passwords for this name; try again in", "minutes": "min", "queue": "Queue", "report": "Yearly report",
         "camera": "Camera", "rule": "Rule", "category": "Category", "status": "Status", "filter": "Filter", "all": "All",
         "caseNumber": "Case", "firstSeen": "First seen", "address": "Location", "dwell": "Dwell", "draft": "Draft",
         "confirmed": "Confirmed", "rejected": "Rejected", "confirm": "Confirm", "reject": "Reject", "reason": "Reason",

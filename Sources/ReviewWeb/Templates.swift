@@ -25,6 +25,7 @@ enum Templates {
 
     static let login = """
         {{> head}}<h1>{{t.login}}</h1>{{#error}}<p class="flash" id="error">{{t.badLogin}}</p>{{/error}}
+        {{#locked}}<p class="flash" id="locked">{{t.locked}} {{locked}} {{t.minutes}}</p>{{/locked}}
         <form method="post" action="/login"><input type="hidden" name="csrf" value="{{csrf}}">
         <p><label>{{t.username}} <input name="username" id="username" autofocus></label></p>
         <p><label>{{t.password}} <input name="password" id="password" type="password"></label></p>

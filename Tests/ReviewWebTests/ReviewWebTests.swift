@@ -216,3 +216,50 @@ extension ReviewWebTests {
         }
     }
 }
+
+extension ReviewWebTests {
+    /// A settable clock for the throttle, so the test does not wait out the lock.
+    final class TestClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = Date(timeIntervalSince1970: 1_790_000_000)
+        var now: Date { lock.withLock { current } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    }
+
+    @Test func aNameIsLockedAfterFiveWrongPasswordsAndFreedAfterTheWindow() async throws {
+        let folder = try ReviewSeed.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (store, _) = try await ReviewSeed.store(in: folder)
+        let clock = TestClock()
+        let throttle = LoginThrottle(maxFailures: 5, window: 600, now: { clock.now })
+        let app = Application(router: ReviewApp(store: store, secureCookies: false, timeZone: ReviewSeed.timeZone,
+                                                 loginThrottle: throttle).router())
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let cookie = try #require(page.headers[values: .setCookie].first).prefix { $0 != ";" }
+            let token = try csrf(in: String(buffer: page.body))
+            var headers = formType
+            headers[.cookie] = String(cookie)
+            func attempt(_ user: String, _ password: String) async throws -> TestResponse {
+                try await client.execute(uri: "/login", method: .post, headers: headers,
+                                         body: form(["username": user, "password": password, "csrf": token]))
+            }
+            for _ in 0..<5 {
+                let wrong = try await attempt(ReviewSeed.reviewer, "guess")
+                #expect(wrong.status == .seeOther && wrong.headers[.location] == "/login?error=1")
+            }
+            // Locked: even the right password is refused, with how long to wait, and no session is made.
+            let locked = try await attempt(ReviewSeed.reviewer, ReviewSeed.password)
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.headers[.retryAfter] == "600")
+            #expect(String(buffer: locked.body).contains("id=\"locked\""))
+            #expect(!locked.headers[values: .setCookie].contains { $0.hasPrefix("sw_session=") })
+            // Another name is not affected.
+            #expect(try await attempt(ReviewSeed.admin, ReviewSeed.password).headers[.location] == "/")
+
+            clock.advance(601)
+            let after = try await attempt(ReviewSeed.reviewer, ReviewSeed.password)
+            #expect(after.status == .seeOther && after.headers[.location] == "/")
+        }
+    }
+}
