@@ -175,5 +175,7 @@ struct YearlyReportTests {
         #expect(abs(east.onlineHours - 2) < 0.01)
         #expect(abs(old.onlineHours - 1) < 0.01)
         #expect(east.meanAnalysedFPS == 5)
+        #expect(east.configuredFPS == 5 && east.fpsRatio == 1)
+        #expect(old.meanAnalysedFPS == 4 && old.configuredFPS == nil && old.fpsRatio == nil)
     }
 }

@@ -22,7 +22,8 @@ struct StoreTests {
         let db = try DatabaseQueue()
         try SQLiteCaseStore.migrator.migrate(db)
         try db.read { db in
-            #expect(try SQLiteCaseStore.migrator.appliedIdentifiers(db) == ["v1-cases", "v2-camera-status", "v3-review"])
+            #expect(try SQLiteCaseStore.migrator.appliedIdentifiers(db) == ["v1-cases", "v2-camera-status", "v3-review",
+                                                                               "v4-camera-status-configured-fps"])
             #expect(try SQLiteCaseStore.migrator.hasCompletedMigrations(db))
             #expect(try db.tableExists("cases") && db.tableExists("evidence") && db.tableExists("camera_status"))
             let columns = try db.columns(in: "cases").map(\.name)
@@ -174,10 +175,33 @@ struct StoreTests {
         let store = try SQLiteCaseStore(path: folder + "/cases.sqlite")
         let t0 = clock.origin
         try await store.record(CameraStatusSample(camera: "c1", at: t0, state: .connecting, fpsAnalysed: 0, drops: 0))
-        try await store.record(CameraStatusSample(camera: "c1", at: t0 + 60, state: .online, fpsAnalysed: 4.9, drops: 2))
+        try await store.record(CameraStatusSample(camera: "c1", at: t0 + 60, state: .online, fpsAnalysed: 4.9, drops: 2,
+                                                  configuredFPS: 5))
         try await store.record(CameraStatusSample(camera: "c2", at: t0 + 60, state: .offline, fpsAnalysed: 0, drops: 0))
         let samples = try await store.statusSamples(camera: "c1", since: t0 + 1)
-        #expect(samples == [CameraStatusSample(camera: "c1", at: t0 + 60, state: .online, fpsAnalysed: 4.9, drops: 2)])
+        #expect(samples == [CameraStatusSample(camera: "c1", at: t0 + 60, state: .online, fpsAnalysed: 4.9, drops: 2,
+                                               configuredFPS: 5)])
+    }
+
+    @Test func aDatabaseFromBeforeTheConfiguredRateKeepsItsSamples() async throws {
+        let folder = try CaseFixture.temporaryFolder()
+        defer { CaseFixture.cleanup(folder) }
+        let path = folder + "/cases.sqlite"
+        let t0 = clock.origin
+        do {
+            let old = try DatabaseQueue(path: path)
+            try SQLiteCaseStore.migrator.migrate(old, upTo: "v3-review")
+            try await old.write { db in
+                try db.execute(sql: "INSERT INTO camera_status (camera_id, at, state, fps_analysed, drops) VALUES ('c1', ?, 'online', 4.5, 0)",
+                               arguments: [t0.timeIntervalSince1970])
+            }
+        }
+        let store = try SQLiteCaseStore(path: path)
+        try await store.record(CameraStatusSample(camera: "c1", at: t0 + 60, state: .online, fpsAnalysed: 5, drops: 0,
+                                                  configuredFPS: 5))
+        let samples = try await store.statusSamples(camera: "c1", since: t0)
+        #expect(samples.map(\.configuredFPS) == [nil, 5])
+        #expect(samples.map(\.fpsAnalysed) == [4.5, 5])
     }
 
     @Test func anUncommittedWriteIsNotThereAfterACrash() async throws {

@@ -47,11 +47,13 @@ public enum ReviewSeed {
         }
         try await store.addUser(name: reviewer, role: .reviewer, password: password, cost: bcryptCost)
         try await store.addUser(name: admin, role: .admin, password: password, cost: bcryptCost)
-        // Two hours of samples: camera one online all the time, camera two for the first hour only.
+        // Two hours of samples: camera one online all the time, camera two for the first hour only. Camera one's
+        // samples carry the configured rate as `run` writes them; camera two's are in the older form without it.
         let start = firstSeen(0)
         for minute in stride(from: 0, to: 120, by: 1) {
             let at = start.addingTimeInterval(Double(minute) * 60)
-            try await store.record(CameraStatusSample(camera: cameras[0].0, at: at, state: .online, fpsAnalysed: 5, drops: 0))
+            try await store.record(CameraStatusSample(camera: cameras[0].0, at: at, state: .online, fpsAnalysed: 5, drops: 0,
+                                                      configuredFPS: 5))
             try await store.record(CameraStatusSample(camera: cameras[1].0, at: at, state: minute < 60 ? .online : .offline,
                                                       fpsAnalysed: minute < 60 ? 4 : 0, drops: 0))
         }

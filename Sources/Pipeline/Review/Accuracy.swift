@@ -114,7 +114,7 @@ public struct CameraCoverage: Sendable, Hashable, Codable {
     public var scheduledHours: Double
     /// Mean analysed frames per second over online samples.
     public var meanAnalysedFPS: Double?
-    /// The configured analysis rate, when known.
+    /// The configured analysis rate: given, else the one the latest sample recorded.
     public var configuredFPS: Double?
 
     /// onlineHours ÷ scheduledHours.
@@ -132,8 +132,8 @@ public struct CameraCoverage: Sendable, Hashable, Codable {
     public init(camera: String, samples: [CameraStatusSample], period: Range<Date>, configuredFPS: Double? = nil,
                 maxGap: TimeInterval = 300) {
         self.camera = camera
-        self.configuredFPS = configuredFPS
         let inPeriod = samples.filter { period.contains($0.at) }.sorted { $0.at < $1.at }
+        self.configuredFPS = configuredFPS ?? inPeriod.last { $0.configuredFPS != nil }?.configuredFPS
         // The last sample holds for the usual sampling interval (the median gap), not for a whole `maxGap`.
         let gaps = zip(inPeriod.dropFirst(), inPeriod).map { $0.at.timeIntervalSince($1.at) }.sorted()
         let usual = min(maxGap, gaps.isEmpty ? 0 : gaps[gaps.count / 2])

@@ -89,7 +89,8 @@ public struct CameraSupervisor: Sendable {
         }
         do {
             try await worker.store.record(CameraStatusSample(camera: camera, at: Date(), state: state,
-                                                             fpsAnalysed: snapshot.fps, drops: snapshot.drops))
+                                                             fpsAnalysed: snapshot.fps, drops: snapshot.drops,
+                                                             configuredFPS: snapshot.configuredFPS))
         } catch where !Task.isCancelled {
             worker.logger.error("status sample not stored: \(error)")
         } catch {}

@@ -84,8 +84,8 @@ public final class GroupMetrics: Sendable {
     }
 
     /// A camera's state and analysed rate, for `/health` and status samples.
-    public func snapshot(camera: String) -> (state: SourceStatus.State, fps: Double, drops: Int)? {
-        cameras.withLock { all in all[camera].map { ($0.state, $0.fps, $0.framesDropped) } }
+    public func snapshot(camera: String) -> (state: SourceStatus.State, fps: Double, drops: Int, configuredFPS: Double)? {
+        cameras.withLock { all in all[camera].map { ($0.state, $0.fps, $0.framesDropped, $0.configuredFPS) } }
     }
 
     /// Cameras by state, for `/health`.

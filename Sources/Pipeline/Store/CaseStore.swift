@@ -122,14 +122,17 @@ public struct CameraStatusSample: Sendable, Hashable {
     public var fpsAnalysed: Double
     /// Frames dropped (drop-oldest) over the sample period.
     public var drops: Int
+    /// The analysis rate the camera was configured for then (`nil` in samples stored before it was recorded).
+    public var configuredFPS: Double?
 
     /// Creates a sample.
-    public init(camera: String, at: Date, state: State, fpsAnalysed: Double, drops: Int) {
+    public init(camera: String, at: Date, state: State, fpsAnalysed: Double, drops: Int, configuredFPS: Double? = nil) {
         self.camera = camera
         self.at = at
         self.state = state
         self.fpsAnalysed = fpsAnalysed
         self.drops = drops
+        self.configuredFPS = configuredFPS
     }
 }
 

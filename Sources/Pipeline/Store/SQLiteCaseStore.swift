@@ -113,6 +113,9 @@ public final class SQLiteCaseStore: CaseStore {
                 """)
         }
         ReviewSchema.register(in: &migrator)
+        migrator.registerMigration("v4-camera-status-configured-fps") { db in
+            try db.execute(sql: "ALTER TABLE camera_status ADD COLUMN fps_configured REAL")
+        }
         return migrator
     }
 
@@ -228,9 +231,10 @@ public final class SQLiteCaseStore: CaseStore {
 
     public func record(_ sample: CameraStatusSample) async throws {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO camera_status (camera_id, at, state, fps_analysed, drops) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [sample.camera, sample.at.timeIntervalSince1970, sample.state.rawValue,
-                                       sample.fpsAnalysed, sample.drops])
+            try db.execute(sql: """
+                INSERT INTO camera_status (camera_id, at, state, fps_analysed, drops, fps_configured) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [sample.camera, sample.at.timeIntervalSince1970, sample.state.rawValue,
+                                 sample.fpsAnalysed, sample.drops, sample.configuredFPS])
         }
     }
 
@@ -280,14 +284,15 @@ public final class SQLiteCaseStore: CaseStore {
     public func statusSamples(camera: String, since: Date) async throws -> [CameraStatusSample] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT camera_id, at, state, fps_analysed, drops FROM camera_status
+                SELECT camera_id, at, state, fps_analysed, drops, fps_configured FROM camera_status
                 WHERE camera_id = ? AND at >= ? ORDER BY at, id
                 """, arguments: [camera, since.timeIntervalSince1970]).map { row in
                 guard let state = CameraStatusSample.State(rawValue: row["state"]) else {
                     throw CaseStoreError.corruptRow("camera_status.state '\(String(describing: row["state"] as String?))'")
                 }
                 return CameraStatusSample(camera: row["camera_id"], at: Date(timeIntervalSince1970: row["at"]),
-                                          state: state, fpsAnalysed: row["fps_analysed"], drops: row["drops"])
+                                          state: state, fpsAnalysed: row["fps_analysed"], drops: row["drops"],
+                                          configuredFPS: row["fps_configured"])
             }
         }
     }
