@@ -39,9 +39,10 @@ public struct CameraWorker: Sendable {
     /// Where problems are reported; the camera id is in its metadata.
     public let logger: Logger
 
-    /// Seconds between full-resolution pictures kept for "before" snapshots, and how far back they reach.
+    /// Seconds between the newest full-resolution pictures kept for "before" snapshots, and how far back they
+    /// reach: past the longest dwell a vending rule waits (DOMAIN.md: 3–5 minutes) with room to spare.
     static let beforeSpacing: Double = 5
-    static let beforeHorizon: Double = 120
+    static let beforeHorizon: Double = 900
 
     /// Creates a worker for `camera` of `group`.
     public init(group: GroupConfig, camera: CameraConfig, store: any CaseStore, logger: Logger) {
@@ -72,7 +73,7 @@ public struct CameraWorker: Sendable {
         var tracker = IncidentTracker(cameraID: camera.id, options: TrackerOptions(cooldown: group.defaults.dedupCooldownSeconds))
         tracker.resume(from: try await store.openIncidents(camera: camera.id), at: Date())
         var clock: StreamClock?
-        var recent = RecentPictures(spacing: Self.beforeSpacing, horizon: Self.beforeHorizon)
+        var recent = RecentPictures(spacing: Self.beforeSpacing, horizon: Self.beforeHorizon, time: \FullFrame.pts)
         var clipTasks: [Task<Bool, Never>] = []
 
         func handle(_ findings: [Finding], full: FullFrame?, clock: StreamClock) async throws {
@@ -175,7 +176,7 @@ public struct CameraWorker: Sendable {
     static func key(rule: String, zone: String) -> String { "\(rule)\u{1F}\(zone)" }
 
     /// The "after" picture (the moment the case opened, box drawn) and a "before" picture from earlier.
-    private func attachSnapshots(for draft: DraftCase, finding: Finding, full: FullFrame?, recent: RecentPictures,
+    private func attachSnapshots(for draft: DraftCase, finding: Finding, full: FullFrame?, recent: RecentPictures<FullFrame>,
                                  summary: inout WorkerSummary) async {
         // For a left object the rule reports when it was set down; the scene before that is the "before".
         let placed = finding.facts["placed_at"] ?? finding.firstSeen
@@ -214,26 +215,3 @@ public struct CameraWorker: Sendable {
     }
 }
 
-/// Full-resolution pictures kept every few seconds, for "before" snapshots.
-struct RecentPictures {
-    let spacing: Double
-    let horizon: Double
-    private(set) var pictures: [FullFrame] = []
-
-    init(spacing: Double, horizon: Double) {
-        self.spacing = spacing
-        self.horizon = horizon
-    }
-
-    mutating func offer(_ picture: FullFrame) {
-        if let last = pictures.last, picture.pts - last.pts < spacing, picture.pts >= last.pts { return }
-        if let last = pictures.last, picture.pts < last.pts { pictures.removeAll() }  // time went back: a new stream
-        pictures.append(picture)
-        pictures.removeAll { picture.pts - $0.pts > horizon }
-    }
-
-    /// The newest picture taken at or before `time`, else the oldest kept.
-    func latest(before time: Double) -> FullFrame? {
-        pictures.last { $0.pts <= time } ?? pictures.first
-    }
-}
