@@ -15,8 +15,10 @@ encode() {
         -fflags +bitexact -flags +bitexact -map_metadata -1 -x264-params no-info=1 "$out"
 }
 
-# street-left-object.mp4 — 30 s, 640x360, 25 fps, H.264 GOP 50: a textured gray street, a "walker" box
-# crossing left to right all the time, and a dark "bag" that appears at 8 s and stays. Sensor noise on top.
+# street-left-object.mp4 — 30 s, 640x360, 25 fps, H.264 GOP 50: a textured gray street, a dark "person" box
+# and a dark "bag" that appears at 8 s and stays. Sensor noise on top. The person was meant to walk, but
+# drawbox in FFmpeg 5.1 evaluates its position once, so it stands at x 580 from the first frame (part of the
+# background); the scenes below move things with overlay instead. Kept as it is: tests and labels use this clip.
 ffmpeg -nostdin -hide_banner -loglevel error -y -threads 1 \
     -f lavfi -i "color=c=0x808080:s=640x360:r=25:d=30" \
     -vf "drawgrid=w=80:h=60:t=1:c=0x707070,\
