@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import FrameIngest
 import Logging
 import Pipeline
 
@@ -34,12 +33,7 @@ struct Evaluate: AsyncParsableCommand {
     static let origin = Date(timeIntervalSince1970: 1_790_000_000)
 
     func run() async throws {
-        let group: GroupConfig
-        do {
-            group = try GroupConfig.load(file: config)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let group = try loadGroup(config)
         let labelFile: LabelFile
         do {
             labelFile = try LabelFile.load(path: labels)
@@ -75,18 +69,8 @@ struct Evaluate: AsyncParsableCommand {
         var scores: [ClipScore] = []
         for (clip, camera, path) in plan {
             let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
-            let source = ReconnectingSource(url: path, options: group.ingestOptions(for: camera, startTime: Self.origin.timeIntervalSince1970),
-                                            policy: .block)
-            let bar = ProgressBar(label: clip.file, total: clip.duration, enabled: !json)
-            do {
-                _ = try await worker.analyse(source.events(), origin: Self.origin,
-                                             startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
-                                             progress: { bar.update($0.lastPTS) })
-            } catch {
-                bar.finish()
-                throw CommandFailure("scanning \(path) failed: \(error)")
-            }
-            bar.finish()
+            _ = try await scanRecording(path, worker: worker, origin: Self.origin, progressTotal: clip.duration,
+                                        showProgress: !json)
             let width = Double(clip.frameSize[0]), height = Double(clip.frameSize[1])
             let cases = try await store.cases(CaseQuery(camera: camera.id)).map { draft in
                 ScoredCase(id: draft.caseNumber ?? draft.incidentKey, rule: draft.facts.ruleID,
@@ -126,9 +110,14 @@ struct Evaluate: AsyncParsableCommand {
         }
         lines.append(line(header))
         for row in rows { lines.append(line(row)) }
-        lines.append(String(format: "precision %@ (%d of %d cases matched), recall %@ (%d of %d events found)",
-                            percent(report.precision), report.matched, report.cases,
-                            percent(report.recall), report.matched, report.events))
+        // A handful of events says little: the interval shows how little.
+        func interval(_ successes: Int, _ trials: Int) -> String {
+            guard let range = wilsonInterval(successes: successes, trials: trials) else { return "" }
+            return String(format: "; 95 %% interval %.1f–%.1f %%", range.lowerBound * 100, range.upperBound * 100)
+        }
+        lines.append(String(format: "precision %@ (%d of %d cases matched%@), recall %@ (%d of %d events found%@)",
+                            percent(report.precision), report.matched, report.cases, interval(report.matched, report.cases),
+                            percent(report.recall), report.matched, report.events, interval(report.matched, report.events)))
         for clip in report.clips {
             for fp in clip.falsePositives {
                 lines.append(String(format: "FP   %@  case %@  %@ at %.1f s box %@: %@", clip.file, fp.case.id, fp.case.rule,
@@ -159,6 +148,9 @@ private struct JSONReport: Encodable {
     var duplicates: Int
     var precision: Double?
     var recall: Double?
+    /// 95 % Wilson intervals, [low, high].
+    var precisionInterval: [Double]?
+    var recallInterval: [Double]?
 
     init(_ r: EvaluationReport) {
         clips = r.clips.map { Clip(score: $0, precision: $0.precision, recall: $0.recall, duplicates: $0.duplicates, matched: $0.matched) }
@@ -168,5 +160,7 @@ private struct JSONReport: Encodable {
         duplicates = r.duplicates
         precision = r.precision
         recall = r.recall
+        precisionInterval = wilsonInterval(successes: r.matched, trials: r.cases).map { [$0.lowerBound, $0.upperBound] }
+        recallInterval = wilsonInterval(successes: r.matched, trials: r.events).map { [$0.lowerBound, $0.upperBound] }
     }
 }

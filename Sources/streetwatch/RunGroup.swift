@@ -21,12 +21,7 @@ struct RunGroup: AsyncParsableCommand {
     var listen: String?
 
     func run() async throws {
-        let group: GroupConfig
-        do {
-            group = try GroupConfig.load(file: config)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let group = try loadGroup(config)
         var logger = Logger(label: "streetwatch")
         logger[metadataKey: "group"] = "\(group.group.id)"
         let store = try openStore(group.store)
@@ -72,7 +67,7 @@ struct CameraService: Service {
 
     func run() async throws {
         // A graceful shutdown cancels the analysis; the source's reading thread stops inside FFmpeg.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await supervisor.run()
         }
     }

@@ -40,12 +40,7 @@ struct Scan: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var group: GroupConfig
-        do {
-            group = try GroupConfig.load(file: config)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        var group = try loadGroup(config)
         if let db { group.store = StoreConfig(databasePath: db) }
         guard let cameraConfig = group.camera(id: camera) else {
             throw CommandFailure("\(config): no camera '\(camera)' (cameras: \(group.cameras.map(\.id).joined(separator: ", ")))")
@@ -66,23 +61,9 @@ struct Scan: AsyncParsableCommand {
             }
             let origin = explicitStart ?? recordingStart(file: file, info: info.stream)
             explicitStart = nil
-            let source = ReconnectingSource(url: file,
-                                            options: group.ingestOptions(for: cameraConfig, startTime: origin.timeIntervalSince1970),
-                                            policy: .block)
-            let bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent, total: info.stream.duration,
-                                  enabled: !json)
             let started = Date()
-            let summary: WorkerSummary
-            do {
-                summary = try await worker.analyse(
-                    source.events(), origin: origin,
-                    startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
-                    progress: { bar.update($0.lastPTS) })
-            } catch {
-                bar.finish()
-                throw CommandFailure("scanning \(file) failed: \(error)")
-            }
-            bar.finish()
+            let summary = try await scanRecording(file, worker: worker, origin: origin, progressTotal: info.stream.duration,
+                                                  showProgress: !json)
             results.append(ScanResult(file: file, start: ISO8601DateFormatter().string(from: origin),
                                       seconds: Date().timeIntervalSince(started), summary: summary))
         }

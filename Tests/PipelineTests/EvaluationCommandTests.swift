@@ -15,6 +15,9 @@ struct EvaluationCommandTests {
         #expect(report["matched"] as? Int == 3)
         #expect(report["cases"] as? Int == 3, "\(result.stdout)")
         #expect(report["duplicates"] as? Int == 0)
+        // Three of three is a small sample: the 95 % Wilson interval of the recall starts near 44 %.
+        let recall = try #require(report["recallInterval"] as? [Double])
+        #expect(recall.count == 2 && abs(recall[0] - 0.4385) < 0.001 && recall[1] == 1)
         let clips = try #require(report["clips"] as? [[String: Any]])
         let traps = try #require(clips.first { ($0["score"] as? [String: Any])?["file"] as? String == "street-traps.mp4" })
         #expect((traps["score"] as? [String: Any])?["cases"] as? Int == 0)
