@@ -174,6 +174,26 @@ def testsrc_factory(width, height, fps):
     return factory
 
 
+# The elements each kind of mount launches, and the Debian package that ships each one. A testsrc pipeline is
+# only built when the first client asks, and a missing element then surfaces as a bare "503" to that client.
+ELEMENTS = {
+    "file": {"filesrc": "libgstreamer1.0-0", "parsebin": "gstreamer1.0-plugins-base",
+             "h264parse": "gstreamer1.0-plugins-bad", "appsink": "gstreamer1.0-plugins-base",
+             "appsrc": "gstreamer1.0-plugins-base", "rtph264pay": "gstreamer1.0-plugins-good"},
+    "testsrc": {"videotestsrc": "gstreamer1.0-plugins-base", "timeoverlay": "gstreamer1.0-x",
+                "videoconvert": "gstreamer1.0-plugins-base", "x264enc": "gstreamer1.0-plugins-ugly",
+                "h264parse": "gstreamer1.0-plugins-bad", "rtph264pay": "gstreamer1.0-plugins-good"},
+}
+
+
+def check_elements(kinds):
+    """Fails naming every missing GStreamer element and the package that provides it."""
+    missing = sorted({f"{element} ({package})" for kind in kinds for element, package in ELEMENTS[kind].items()
+                      if Gst.ElementFactory.find(element) is None})
+    if missing:
+        fail("missing GStreamer elements: " + ", ".join(missing))
+
+
 def fail(message):
     """Ends the whole process. Also called on GStreamer threads, where sys.exit would end only the thread."""
     print(f"rtsp-server: {message}", file=sys.stderr, flush=True)
@@ -204,6 +224,7 @@ def main():
     args = parser.parse_args()
 
     Gst.init(None)
+    check_elements({"testsrc" if isinstance(spec, tuple) else "file" for _, spec in args.mount})
     loop = GLib.MainLoop()
     server = GstRtspServer.RTSPServer()
     server.set_address(HOST)

@@ -6,7 +6,7 @@ import Testing
 
 /// Live inputs from real servers on 127.0.0.1: GStreamer's RTSP server, a silent TCP server, ffmpeg's
 /// one-client HTTP server. Serialized: they time themselves against wall-clock timeouts.
-@Suite("Live sources", .serialized)
+@Suite("Live sources", .serialized, .timeLimit(.minutes(2)))
 struct LiveSourceTests {
     @Test func rtspOverTCPProbesAndDecodes() throws {
         let port = freePort()

@@ -7,7 +7,7 @@ import Testing
 /// A real headless Chromium (Debian `chromium`) against `streetwatch serve` on a seeded store: it logs in,
 /// confirms one draft with the C key, rejects another with key 2, and the report page's numbers change.
 /// Screenshots are kept in `.build/artifacts/chromium-review/`.
-@Suite("review in Chromium")
+@Suite("review in Chromium", .timeLimit(.minutes(3)))
 struct ChromiumTests {
     @Test func aReviewerLogsInConfirmsRejectsAndTheReportChanges() async throws {
         let folder = try ReviewSeed.folder()
