@@ -8,7 +8,7 @@ import Testing
 
 /// `streetwatch run` as ops run it: the built binary, a real GStreamer RTSP server with three cameras, one camera
 /// pointing at a dead address, `/metrics` read over HTTP, and a `kill -9` while a case is being written.
-@Suite("run a live camera group", .serialized)
+@Suite("run a live camera group", .serialized, .timeLimit(.minutes(5)))
 struct RunGroupTests {
     static let password = "Rtsp-Secret-42"
 
@@ -119,8 +119,12 @@ struct RunGroupTests {
             let dropped = try #require(page[series("streetwatch_camera_frames_dropped_total", camera)])
             let analysed = page[series("streetwatch_camera_frames_analysed_total", camera)] ?? 0
             #expect(dropped <= analysed / 20, "\(camera) dropped \(dropped) of \(analysed) frames")
+            // Analysis keeps up with the camera: the latest analysed picture is at most a moment old.
+            let lag = try #require(page[series("streetwatch_camera_lag_seconds", camera)], "\(camera) has no lag series")
+            #expect(lag < 3, "\(camera) runs \(lag) s behind")
         }
         #expect(page[series("streetwatch_camera_online", "cam-dead")] == 0)
+        #expect(page[series("streetwatch_camera_lag_seconds", "cam-dead")] == nil, "a camera never seen has no lag")
         #expect((page[series("streetwatch_camera_offline_seconds_total", "cam-dead")] ?? 0) > 0)
 
         // 2. Once cam-1 has opened its draft (the clip is still gathering post-roll), kill -9.

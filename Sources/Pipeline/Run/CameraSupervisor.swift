@@ -108,5 +108,6 @@ extension WorkerSummary {
         evidenceAttached += other.evidenceAttached
         evidenceFailures += other.evidenceFailures
         lastPTS = other.lastPTS
+        lastCapturedAt = other.lastCapturedAt ?? lastCapturedAt
     }
 }

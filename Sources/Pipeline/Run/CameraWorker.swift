@@ -21,6 +21,9 @@ public struct WorkerSummary: Sendable, Hashable, Codable {
     public var evidenceFailures = 0
     /// Stream time of the last frame, seconds.
     public var lastPTS: Double = 0
+    /// Wall-clock capture time of the last frame (seconds since 1970), when the source dates its frames
+    /// (live cameras, recordings with a start time).
+    public var lastCapturedAt: Double?
 
     /// Nothing yet.
     public init() {}
@@ -123,6 +126,7 @@ public struct CameraWorker: Sendable {
                     }
                     summary.frames += 1
                     summary.lastPTS = frame.pts
+                    summary.lastCapturedAt = frame.capturedAt
                     progress?(summary)
                 case .discontinuity(let cause):
                     summary.discontinuities += 1

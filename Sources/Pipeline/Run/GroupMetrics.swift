@@ -22,6 +22,8 @@ public final class GroupMetrics: Sendable {
         /// (time, frames analysed) at the last rate sample, for the analysed-fps gauge.
         var rateMark: (Date, Int)?
         var fps = 0.0
+        /// Capture time (seconds since 1970) of the latest analysed frame of a live camera.
+        var lastCapturedAt: Double?
     }
 
     /// The group id, a label on every series.
@@ -65,6 +67,7 @@ public final class GroupMetrics: Sendable {
             entry.framesAnalysed = base.frames + summary.frames
             entry.draftsCreated = base.draftsCreated + summary.draftsCreated
             entry.findings = base.findings.merging(summary.findings, uniquingKeysWith: +)
+            entry.lastCapturedAt = summary.lastCapturedAt ?? entry.lastCapturedAt
             if let (time, frames) = entry.rateMark {
                 let elapsed = now.timeIntervalSince(time)
                 if elapsed >= 5 {
@@ -97,16 +100,21 @@ public final class GroupMetrics: Sendable {
     public func render(at now: Date = Date()) -> String {
         let snapshot = cameras.withLock { $0 }
         var out = ""
-        func family(_ name: String, _ type: String, _ help: String, _ value: (Camera) -> Double) {
+        /// One metric family; cameras for which `value` is `nil` get no series.
+        func family(_ name: String, _ type: String, _ help: String, _ value: (Camera) -> Double?) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for id in order {
-                guard let camera = snapshot[id] else { continue }
-                out += "\(name){group=\"\(escape(group))\",camera=\"\(escape(id))\"} \(format(value(camera)))\n"
+                guard let camera = snapshot[id], let number = value(camera) else { continue }
+                out += "\(name){group=\"\(escape(group))\",camera=\"\(escape(id))\"} \(format(number))\n"
             }
         }
         family("streetwatch_camera_online", "gauge", "1 while frames flow from the camera, else 0.") { $0.online ? 1 : 0 }
         family("streetwatch_camera_analysed_fps", "gauge", "Analysis frames per second over the last interval.") { $0.fps }
         family("streetwatch_camera_configured_fps", "gauge", "Configured analysis frames per second.") { $0.configuredFPS }
+        family("streetwatch_camera_lag_seconds", "gauge",
+               "Wall clock minus the capture time of the latest analysed frame: how far analysis runs behind a live camera.") { camera in
+            camera.lastCapturedAt.map { max(0, now.timeIntervalSince1970 - $0) }
+        }
         family("streetwatch_camera_frames_analysed_total", "counter", "Analysis frames the rules saw.") { Double($0.framesAnalysed) }
         family("streetwatch_camera_frames_dropped_total", "counter", "Frames dropped because analysis fell behind.") { Double($0.framesDropped) }
         family("streetwatch_camera_reconnects_total", "counter", "Successful reconnects after an outage.") { Double($0.reconnects) }
