@@ -2,7 +2,7 @@
 """Benchmark (not a test): what one box can carry, measured against FFmpeg itself.
 
     scripts/bench.py STREETWATCH_BINARY [--clip C] [--runs 5] [--streams 1,4,8,12,16,18]
-                                        [--keyframe-streams 1,4,16,32,64] [--seconds 30] [--only file|live]
+                                        [--keyframe-streams 1,4,16,32,48,64] [--seconds 30] [--only file|live]
 
 Prints two tables and writes both, with the machine, to docs/benchmarks.md:
 
@@ -175,21 +175,37 @@ def process_rss_mib(pid):
     return 0.0
 
 
+# One rtsp-server.py (one Python main loop, one GIL) serves this many cameras at most; past ~32 1080p mounts a
+# single process answers opens too late, and the bench would measure the test server instead of streetwatch.
+MOUNTS_PER_SERVER = 16
+
+
 def start_server(clip, streams):
-    mounts = []
-    for index in range(1, streams + 1):
-        mounts += ["--mount", f"cam{index}={clip}"]
-    server = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "scripts", "rtsp-server.py"),
-                               "--port", "0", "--lifetime", "3600", *mounts],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    urls = []
-    while len(urls) < streams:
-        line = server.stdout.readline()
-        if not line:
-            raise SystemExit(f"bench: rtsp-server.py exited: {server.stderr.read().strip()}")
-        if line.startswith("ready "):
-            urls.append(line.split()[1])
-    return server, urls
+    """N cameras from ceil(N / MOUNTS_PER_SERVER) server processes; returns (servers, urls)."""
+    servers, urls = [], []
+    for first in range(1, streams + 1, MOUNTS_PER_SERVER):
+        mounts = []
+        for index in range(first, min(streams, first + MOUNTS_PER_SERVER - 1) + 1):
+            mounts += ["--mount", f"cam{index}={clip}"]
+        server = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "scripts", "rtsp-server.py"),
+                                   "--port", "0", "--lifetime", "3600", *mounts],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        servers.append(server)
+        ready = 0
+        while ready < len(mounts) // 2:
+            line = server.stdout.readline()
+            if not line:
+                for started in servers:
+                    stop(started)
+                raise SystemExit(f"bench: rtsp-server.py exited: {server.stderr.read().strip()}")
+            if line.startswith("ready "):
+                urls.append(line.split()[1])
+                ready += 1
+    return servers, urls
+
+
+def servers_cpu(servers):
+    return sum(process_cpu(server.pid) for server in servers)
 
 
 def metrics(port):
@@ -212,7 +228,7 @@ def stop(process):
 
 
 def live_row(binary, clip, streams, keyframes_only, window, warmup, work):
-    server, urls = start_server(clip, streams)
+    servers, urls = start_server(clip, streams)
     port = free_port()
     group = write_group(os.path.join(work, f"live-{streams}-{int(keyframes_only)}.yaml"),
                         os.path.join(work, f"live-{streams}-{int(keyframes_only)}.sqlite"),
@@ -236,13 +252,14 @@ def live_row(binary, clip, streams, keyframes_only, window, warmup, work):
                 raise NotOnline(f"{online} of {streams} cameras online after 60 s; run log kept in {os.path.relpath(log, ROOT)}")
             time.sleep(0.5)
         time.sleep(warmup)
-        start = (time.monotonic(), metrics(port), process_cpu(run.pid), process_cpu(server.pid))
+        start = (time.monotonic(), metrics(port), process_cpu(run.pid), servers_cpu(servers))
         time.sleep(window)
-        end = (time.monotonic(), metrics(port), process_cpu(run.pid), process_cpu(server.pid))
+        end = (time.monotonic(), metrics(port), process_cpu(run.pid), servers_cpu(servers))
         rss = process_rss_mib(run.pid)
     finally:
         stop(run)
-        stop(server)
+        for server in servers:
+            stop(server)
     elapsed = end[0] - start[0]
 
     def delta(camera, family):
@@ -265,7 +282,7 @@ class NotOnline(Exception):
 
 def peer_row(clip, window, warmup, work, command):
     """CPU and RSS of another program on one of the same RTSP streams; `command(url)` gives its argv."""
-    server, urls = start_server(clip, 1)
+    servers, urls = start_server(clip, 1)
     process = subprocess.Popen(command(urls[0]), stdout=subprocess.DEVNULL,
                                stderr=open(os.path.join(work, "peer.log"), "w"))
     try:
@@ -278,7 +295,8 @@ def peer_row(clip, window, warmup, work, command):
         rss = process_rss_mib(process.pid)
     finally:
         stop(process)
-        stop(server)
+        for server in servers:
+            stop(server)
     return {"cpu": (end[1] - start[1]) / (end[0] - start[0]), "rss": rss}
 
 
@@ -363,7 +381,7 @@ def main():
     parser.add_argument("--clip", default=os.path.join(ROOT, ".build-bench", "bench_1080p25.mp4"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--streams", default="1,4,8,12,16,18", help="camera counts, full decode")
-    parser.add_argument("--keyframe-streams", default="1,4,16,32,64", help="camera counts, keyframes only")
+    parser.add_argument("--keyframe-streams", default="1,4,16,32,48,64", help="camera counts, keyframes only")
     parser.add_argument("--seconds", type=int, default=30, help="live measurement window")
     parser.add_argument("--warmup", type=int, default=8)
     parser.add_argument("--only", choices=["file", "live"])
@@ -429,10 +447,10 @@ the 2 s start-up clip) ÷ (clip length − 2 s): the cost per second of a camera
 """
         else:
             text += f"""N copies of the clip are served as N cameras by `scripts/rtsp-server.py` (GStreamer, real
-time, no re-encoding) on 127.0.0.1, RTP over TCP; one `streetwatch run` analyses all N with every rule on at 5 fps
+time, no re-encoding, {MOUNTS_PER_SERVER} cameras per server process) on 127.0.0.1, RTP over TCP; one `streetwatch run` analyses all N with every rule on at 5 fps
 (keyframes only: at the clip's keyframe rate). After the cameras are online and a {args.warmup} s warm-up,
 counters from `/metrics` and `/proc` are read over {args.seconds} s. CPU is cores used by `streetwatch run`
-(1.00 = one core); the RTSP server's own CPU is shown apart. RSS is the whole process. "holds" = all N online,
+(1.00 = one core); the RTSP servers' own CPU is shown apart. RSS is the whole process. "holds" = all N online,
 the slowest stream at ≥ 95 % of the expected rate, no frame dropped. "max lag" is the largest
 `streetwatch_camera_lag_seconds` at the end of the window: how far the slowest camera's analysis runs behind real time. The last rows run other programs on one of
 the same streams over the same window: the ffmpeg CLI decoding it and scaling 5 fps to 320-wide gray (the floor
