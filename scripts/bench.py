@@ -187,9 +187,11 @@ def start_server(clip, streams):
         mounts = []
         for index in range(first, min(streams, first + MOUNTS_PER_SERVER - 1) + 1):
             mounts += ["--mount", f"cam{index}={clip}"]
+        # stderr to a file: an unread pipe that fills would block the server's main loop.
+        log = os.path.join(os.path.dirname(clip), f"rtsp-server-{len(servers) + 1}.log")
         server = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "scripts", "rtsp-server.py"),
                                    "--port", "0", "--lifetime", "3600", *mounts],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  stdout=subprocess.PIPE, stderr=open(log, "w"), text=True)
         servers.append(server)
         ready = 0
         while ready < len(mounts) // 2:
@@ -197,7 +199,8 @@ def start_server(clip, streams):
             if not line:
                 for started in servers:
                     stop(started)
-                raise SystemExit(f"bench: rtsp-server.py exited: {server.stderr.read().strip()}")
+                with open(log) as f:
+                    raise SystemExit(f"bench: rtsp-server.py exited: {f.read().strip()}")
             if line.startswith("ready "):
                 urls.append(line.split()[1])
                 ready += 1
