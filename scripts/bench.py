@@ -175,8 +175,9 @@ def process_rss_mib(pid):
     return 0.0
 
 
-# One rtsp-server.py (one Python main loop, one GIL) serves this many cameras at most; past ~32 1080p mounts a
-# single process answers opens too late, and the bench would measure the test server instead of streetwatch.
+# One rtsp-server.py (one Python main loop, one GIL) serves this many cameras at most: with 64 mounts one process
+# let only 5 of 64 opens finish within 10 s, four processes 40 of 64. Which side is slow when 32+ cameras open at
+# once on this 2-core box (servers or streetwatch) is not settled; the row then says how many came online.
 MOUNTS_PER_SERVER = 16
 
 
