@@ -179,6 +179,8 @@ def process_rss_mib(pid):
 # let only 5 of 64 opens finish within 10 s, four processes 40 of 64. Which side is slow when 32+ cameras open at
 # once on this 2-core box (servers or streetwatch) is not settled; the row then says how many came online.
 MOUNTS_PER_SERVER = 16
+# How long a live row waits for every camera to report online before it is recorded as not holding.
+ONLINE_SECONDS = 60
 
 
 def start_server(clip, streams):
@@ -198,8 +200,7 @@ def start_server(clip, streams):
         while ready < len(mounts) // 2:
             line = server.stdout.readline()
             if not line:
-                for started in servers:
-                    stop(started)
+                stop_all(servers)
                 with open(log) as f:
                     raise SystemExit(f"bench: rtsp-server.py exited: {f.read().strip()}")
             if line.startswith("ready "):
@@ -210,6 +211,16 @@ def start_server(clip, streams):
 
 def servers_cpu(servers):
     return sum(process_cpu(server.pid) for server in servers)
+
+
+def stop_all(servers):
+    for server in servers:
+        stop(server)
+
+
+def cameras_online(state):
+    """How many cameras of a /metrics reading (see `metrics`) report online."""
+    return sum(1 for camera in state.values() if camera.get("streetwatch_camera_online") == 1)
 
 
 def metrics(port):
@@ -242,18 +253,18 @@ def live_row(binary, clip, streams, keyframes_only, window, warmup, work):
     log = os.path.join(os.path.dirname(clip), f"run-{streams}-{int(keyframes_only)}.log")
     run = subprocess.Popen([binary, "run", group], stdout=subprocess.DEVNULL, stderr=open(log, "w"))
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + ONLINE_SECONDS
         state = {}
         while True:
             try:
                 state = metrics(port)
-                if len(state) == streams and all(c.get("streetwatch_camera_online") == 1 for c in state.values()):
+                if cameras_online(state) == streams:
                     break
             except OSError:
                 pass
             if run.poll() is not None or time.monotonic() > deadline:
-                online = sum(1 for c in state.values() if c.get("streetwatch_camera_online") == 1) if state else 0
-                raise NotOnline(f"{online} of {streams} cameras online after 60 s; run log kept in {os.path.relpath(log, ROOT)}")
+                raise NotOnline(f"{cameras_online(state)} of {streams} cameras online after {ONLINE_SECONDS} s; "
+                                f"run log kept in {os.path.relpath(log, ROOT)}")
             time.sleep(0.5)
         time.sleep(warmup)
         start = (time.monotonic(), metrics(port), process_cpu(run.pid), servers_cpu(servers))
@@ -262,8 +273,7 @@ def live_row(binary, clip, streams, keyframes_only, window, warmup, work):
         rss = process_rss_mib(run.pid)
     finally:
         stop(run)
-        for server in servers:
-            stop(server)
+        stop_all(servers)
     elapsed = end[0] - start[0]
 
     def delta(camera, family):
@@ -272,7 +282,7 @@ def live_row(binary, clip, streams, keyframes_only, window, warmup, work):
     fps = [delta(c, "streetwatch_camera_frames_analysed_total") / elapsed for c in end[1]]
     drops = sum(delta(c, "streetwatch_camera_frames_dropped_total") for c in end[1])
     stalls = sum(delta(c, "streetwatch_camera_stalls_total") for c in end[1])
-    online = sum(1 for c in end[1].values() if c.get("streetwatch_camera_online") == 1)
+    online = cameras_online(end[1])
     lag = max(c.get("streetwatch_camera_lag_seconds", 0) for c in end[1].values())
     return {"fps_min": min(fps), "fps_mean": sum(fps) / len(fps), "drops": int(drops), "stalls": int(stalls),
             "lag": lag,
@@ -281,7 +291,7 @@ def live_row(binary, clip, streams, keyframes_only, window, warmup, work):
 
 
 class NotOnline(Exception):
-    """A live row whose cameras never all came online: the machine cannot carry that many."""
+    """A live row whose cameras did not all come online within ONLINE_SECONDS."""
 
 
 def peer_row(clip, window, warmup, work, command):
@@ -299,8 +309,7 @@ def peer_row(clip, window, warmup, work, command):
         rss = process_rss_mib(process.pid)
     finally:
         stop(process)
-        for server in servers:
-            stop(server)
+        stop_all(servers)
     return {"cpu": (end[1] - start[1]) / (end[0] - start[0]), "rss": rss}
 
 
