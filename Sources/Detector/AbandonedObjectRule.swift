@@ -42,9 +42,11 @@ public struct AbandonedObjectOptions: RuleOptions, Hashable {
     /// Valid range of ``maxArea``.
     public static let maxAreaRange: ClosedRange<Double> = 0.00001...1
 
-    /// `min_contrast` (number, default 15, range 3 – 128): smallest gray-level difference from the background
-    /// that counts; noisy pixels raise their own threshold above it.
-    public var minContrast: Double = 15
+    /// `min_contrast` (number, default 10, range 3 – 128): smallest mean gray-level difference between the
+    /// object and the background behind it. The camera's scene model already keeps only pixels that clear
+    /// 10 levels (or their own noise) on a several-frame average, so the default adds nothing; raise it for a
+    /// camera whose picture is known to be noisier than its noise estimate says.
+    public var minContrast: Double = 10
     /// Valid range of ``minContrast``.
     public static let minContrastRange: ClosedRange<Double> = 3...128
 
@@ -105,35 +107,37 @@ extension AbandonedObjectOptions: Decodable {
 /// `abandoned-object`: a new thing appears in the zone, stays still and is left unattended (dumped rubbish,
 /// a left bag, piled materials).
 ///
-/// Per pixel, static evidence grows while the frame differs from the long-term background but not from the
-/// short-term one (arrived, then stopped), is held while something moves over it (occlusion), and decays
-/// otherwise. Regions with evidence ≥ `min_static_seconds` are candidates; the boundary-edge test drops
-/// ghosts (something that left) and heals the background there. A candidate becomes a finding once no motion
-/// has been seen within `unattended_radius` for `unattended_seconds`.
+/// Reads the camera's ``SceneModel``: its static-region candidates (arrived and stayed, ghosts already healed,
+/// fragments merged) and its moving blobs. A candidate is checked for zone, size, border, outline and contrast
+/// (each rejection counted in ``RuleStats/rejected`` with its reason). Its *companions* are the moving blobs that
+/// brought it or came to it since (owner, vendor, passers-by); it is attended while something moves on it or a
+/// companion is still within its own size of it (a passer-by who walks on stops attending at once), so a stall
+/// with its vendor, a traveller beside his suitcase or a van beside a dropped bag hold it back. A region that
+/// lies where its bringer came to rest *is* the bringer (a parked car, a person standing still): never reported. It is reported once it
+/// has lain still `min_static_seconds` and been unattended `unattended_seconds`; the finding dates from when it
+/// was left (`firstSeen`) and keeps when it was set down (`facts.placed_at`). It ends when the object has been
+/// gone `end_after_seconds` (taken away: `facts.removed` = 1).
 public struct AbandonedObjectRule: Rule {
     public typealias Options = AbandonedObjectOptions
 
     public static let descriptor = RuleDescriptor(
         id: "abandoned-object",
         summary: "a new object stays still in a zone and is left unattended",
-        version: 1)
+        version: 2)
 
-    /// Boundary gradient ratio (frame / background) below which a region is a ghost, and above which it is an
-    /// object. In between the evidence is ambiguous (flat object on flat ground) and nothing is reported.
-    static let ghostBelow = 0.5
-    static let objectAbove = 0.7
-    /// Static evidence decays twice as fast as it grows, so a flickering border pixel (on 2 frames in 3) still
-    /// gains but a spot that is mostly background does not.
-    static let evidenceDecay: Float = 2
+    /// Share of a candidate's pixels that must lie in the zone: an object half in the zone is the zone's.
+    static let minZoneShare = 0.5
+    /// Share of its pixels that moved within the last second above which a candidate counts as attended
+    /// (someone on it, handling it, or it is a person shifting on the spot).
+    static let attendedMovingShare = 0.05
+    /// Seconds before a region settled in which a moving blob that touched it counts as what brought it.
+    static let bringerWindow = 2.0
+    /// Share of the region's box inside where a bringer came to rest above which the region *is* the bringer (a
+    /// parked vehicle, a person standing still) rather than something it left.
+    static let stoppedMoverShare = 0.7
 
     private let options: Options
     private var core: RuleCore
-    /// Seconds of static evidence per pixel.
-    private var evidence: [Float]
-    /// Stream time each pixel last showed motion (relative to `timeBase`, for Float precision).
-    private var lastMotion: [Float]
-    private var timeBase: Timestamp?
-    private var staticMask: [UInt8]
     private var tracks: [Track] = []
 
     private struct Track {
@@ -142,171 +146,147 @@ public struct AbandonedObjectRule: Rule {
         var area: Int
         /// When the object stopped moving (set down).
         var placedAt: Timestamp
-        /// When it was left alone: the last motion near it at the moment it was reported.
+        /// When it was left alone: the last attendance at the moment it was reported.
         var firstSeen: Timestamp = 0
         var lastSeen: Timestamp
         var attendedAt: Timestamp
         var staticSeconds: Double
         var edgeRatio: Double
         var contrast: Double
+        var movingShare: Double
+        /// Moving blobs that came to it since it settled: its owner, its vendor, passers-by.
+        var companions: Set<Int> = []
         var reported = false
         var reportedBox = PixelBox.empty
     }
 
     public init(options: Options, format: FrameFormat) {
         self.options = options
-        var settings = BackgroundSettings()
-        settings.minDifference = Float(options.minContrast)
-        core = RuleCore(format: format, zone: options.zone, schedule: options.schedule, settings: settings)
-        let n = format.width * format.height
-        evidence = [Float](repeating: 0, count: n)
-        lastMotion = [Float](repeating: -.infinity, count: n)
-        staticMask = [UInt8](repeating: 0, count: n)
+        core = RuleCore(format: format, zone: options.zone, schedule: options.schedule)
     }
 
     public var stats: RuleStats { core.stats }
 
     public mutating func reset() {
-        core.model.reset()
-        core.resets += 1
-        for i in evidence.indices { evidence[i] = 0; lastMotion[i] = -.infinity; staticMask[i] = 0 }
-        timeBase = nil
+        core.stats.resets += 1
         tracks = []
     }
 
     public mutating func finish(at end: Timestamp) -> [Finding] {
-        let out = tracks.filter(\.reported).map { finding(.end, $0) }
+        let out = tracks.filter(\.reported).map { finding(.end, $0, removed: false) }
         tracks = []
         return out
     }
 
-    public mutating func process(_ frame: VideoFrame) -> [Finding] {
-        let verdict = core.model.update(frame)
-        guard verdict == .normal else {
-            if verdict == .initialised { timeBase = frame.pts }
-            return []
-        }
-        let inSchedule = core.schedule.contains(capturedAt: frame.capturedAt)
-        if !inSchedule { core.outsideSchedule += 1 }
+    public mutating func process(_ scene: SceneModel) -> [Finding] {
+        guard scene.verdict == .normal, let frame = scene.frame else { return [] }
+        let inSchedule = core.admit(frame)
         let pts = frame.pts
-        let now = Float(pts - (timeBase ?? pts))
-        updateEvidence(now: now)
-
-        let w = core.format.width
         let frameArea = Double(core.format.width * core.format.height)
-        core.despeckle(&staticMask)
         let minPixels = max(4, Int(options.minArea * frameArea))
         let maxPixels = Int(options.maxArea * frameArea)
-        let radius = Int((options.unattendedRadius * Double(w)).rounded())
-
         var candidates: [Track] = []
-        for component in core.components(staticMask, minArea: minPixels) where component.area <= maxPixels {
-            let ratio = core.edgeRatio(component, frame: frame, mask: staticMask)
-            if ratio < Self.ghostBelow {
-                // Something left: the picture here is scenery the long-term model has not learnt yet.
-                core.model.heal(component.pixels)
-                for p in component.pixels { evidence[Int(p)] = 0 }
+        for region in scene.candidates {
+            if Double(core.pixelsInZone(region.pixels)) < Self.minZoneShare * Double(region.area) { continue }
+            if let reason = rejection(region, minPixels: minPixels, maxPixels: maxPixels) {
+                core.reject(reason)
                 continue
             }
-            guard ratio >= Self.objectAbove else { continue }
-            var contrast: Float = 0, staticSeconds: Float = 0
-            var settled: [Float] = []
-            settled.reserveCapacity(component.area)
-            for p in component.pixels {
-                let i = Int(p)
-                settled.append(lastMotion[i])
-                staticSeconds = max(staticSeconds, evidence[i])
-                contrast += abs(Float(frame.pixels[i]) - core.model.longValue(i))
-            }
-            // The object dates from when its pixels last changed (set down, owner's hand gone), taken at the
-            // median pixel. Static evidence would date it too early: it also counts the owner crouching still.
-            settled.sort()
-            let settledAt = settled[settled.count / 2].isFinite ? Double(settled[settled.count / 2]) + (timeBase ?? 0)
-                : pts - Double(staticSeconds)
-            let area = component.area
-            let attended = lastMotionNear(component.box.grown(by: radius, within: core.format))
+            guard region.staticSeconds >= options.minStaticSeconds else { continue }
             candidates.append(Track(
-                id: 0, box: component.box, area: area, placedAt: min(settledAt, pts), lastSeen: pts,
-                attendedAt: timeBase.map { Double(attended) + $0 } ?? pts, staticSeconds: Double(staticSeconds),
-                edgeRatio: ratio, contrast: Double(contrast) / Double(area)))
+                id: 0, box: region.box, area: region.area, placedAt: min(region.settledAt, pts), lastSeen: pts,
+                attendedAt: -.infinity, staticSeconds: region.staticSeconds, edgeRatio: region.edgeRatio,
+                contrast: region.contrast, movingShare: region.movingShare))
         }
-        return advanceTracks(candidates, pts: pts, inSchedule: inSchedule)
+        return advanceTracks(candidates, scene: scene, inSchedule: inSchedule)
     }
 
-    /// Per-pixel static evidence and last-motion times, from this frame's masks.
-    private mutating func updateEvidence(now: Float) {
-        let dt = Float(core.model.deltaTime)
-        let decay = Self.evidenceDecay * dt
-        let threshold = Float(options.minStaticSeconds)
-        let wholeFrame = core.zoneMask.isWholeFrame
-        core.model.foregroundLong.withUnsafeBufferPointer { fl in
-        core.model.foregroundShort.withUnsafeBufferPointer { fs in
-        core.zoneMask.mask.withUnsafeBufferPointer { zone in
-        evidence.withUnsafeMutableBufferPointer { ev in
-        lastMotion.withUnsafeMutableBufferPointer { lm in
-        staticMask.withUnsafeMutableBufferPointer { sm in
-            // Branch-free so LLVM vectorises it (explicit SIMD8 selects compiled to per-lane loops here):
-            // differs and still → +dt; differs and moving (something passes in front) → hold; else decay.
-            for i in 0..<ev.count {
-                let differs = Float(fl[i]), moving = Float(fs[i])
-                lm[i] = fs[i] != 0 ? now : lm[i]
-                let old = ev[i]
-                var e = differs * (old + (1 - moving) * dt) + (1 - differs) * max(old - decay, 0)
-                if !wholeFrame { e *= Float(zone[i]) }
-                ev[i] = e
-                sm[i] = e >= threshold ? 1 : 0
-            }
-        }
-        }
-        }
-        }
-        }
-        }
+    /// Why `region` cannot be an abandoned object, or `nil` when it can.
+    private func rejection(_ region: StaticRegion, minPixels: Int, maxPixels: Int) -> RejectionReason? {
+        if region.area < minPixels { return .tooSmall }
+        if region.area > maxPixels { return .tooLarge }
+        if region.touchesBorder { return .border }
+        if region.edgeRatio < EdgeEvidence.objectAbove { return .ambiguousEdges }
+        if region.contrast < options.minContrast { return .lowContrast }
+        return nil
     }
 
-    /// Latest motion time (relative to `timeBase`) in `box`, ignoring the static object's own pixels.
-    private func lastMotionNear(_ box: PixelBox) -> Float {
-        let w = core.format.width
-        var latest: Float = -.infinity
-        for y in box.y0..<box.y1 {
-            let row = y * w
-            for x in box.x0..<box.x1 where staticMask[row + x] == 0 {
-                latest = max(latest, lastMotion[row + x])
-            }
-        }
-        return latest
+    /// How far around an object a companion still counts as with it: `unattended_radius`, but at least the
+    /// object's own size (a large heap is attended from further away than a cup).
+    private func reach(_ box: PixelBox) -> Int {
+        max(Int((options.unattendedRadius * Double(core.format.width)).rounded()), max(box.width, box.height))
     }
 
-    private mutating func advanceTracks(_ candidates: [Track], pts: Timestamp, inSchedule: Bool) -> [Finding] {
+    /// Notes the moving blobs touching `track` now (and, for a new track, those that touched it since it
+    /// settled), then tells whether one of them is still with it, and whether the track is a mover that stopped.
+    private func attendance(_ track: inout Track, scene: SceneModel, isNew: Bool) -> (attended: Bool, stoppedMover: Bool) {
+        let reach = reach(track.box)
+        let touch = track.box.grown(by: max(2, reach / 3))
+        let since = track.placedAt - Self.bringerWindow
+        for mover in scene.movers.tracks + scene.movers.ended {
+            let touching = mover.lastSeen == scene.pts && mover.box.intersects(touch)
+            if touching || (isNew && mover.visited(touch, since: since)) { track.companions.insert(mover.id) }
+        }
+        var attended = track.movingShare > Self.attendedMovingShare
+        var stopped = false
+        for mover in scene.movers.tracks where track.companions.contains(mover.id) && scene.pts - mover.lastSeen <= 1 {
+            // Still within its own size of the object: standing by it, working at it, not yet walked off.
+            let size = Double(max(reach, mover.peakWidth, mover.peakHeight))
+            if track.box.distance(toCentreOf: mover.box) <= size { attended = true }
+        }
+        // A bringer that went still at the object and covered it since it settled: the object is the bringer.
+        for mover in scene.movers.ended + scene.movers.tracks.filter({ scene.pts - $0.lastSeen > 1 })
+        where track.companions.contains(mover.id) && mover.visited(touch, since: since) {
+            let size = Double(max(reach, mover.peakWidth, mover.peakHeight))
+            guard track.box.distance(toCentreOf: mover.box) <= size else { continue }
+            let covered = mover.path.filter { $0.pts >= since }.map(\.box).reduce(mover.box) { $0.union($1) }
+            if Double(covered.intersection(track.box)) >= Self.stoppedMoverShare * Double(track.box.area) { stopped = true }
+        }
+        return (attended, stopped)
+    }
+
+    private mutating func advanceTracks(_ candidates: [Track], scene: SceneModel, inSchedule: Bool) -> [Finding] {
+        let pts = scene.pts
         var out: [Finding] = []
         var matched = Set<Int>()
         for candidate in candidates {
             let index = tracks.indices.filter { !matched.contains($0) }.max { a, b in
                 tracks[a].box.iou(candidate.box) < tracks[b].box.iou(candidate.box)
             }
-            if let t = index, tracks[t].box.iou(candidate.box) >= 0.2 || tracks[t].box.containsCentre(of: candidate.box) {
-                matched.insert(t)
+            var isNew = false
+            var t: Int
+            if let found = index, tracks[found].box.iou(candidate.box) >= 0.2
+                || tracks[found].box.containsCentre(of: candidate.box) || candidate.box.containsCentre(of: tracks[found].box) {
+                t = found
                 var track = tracks[t]
                 track.box = candidate.box
                 track.area = candidate.area
                 track.lastSeen = pts
-                track.attendedAt = max(track.attendedAt, candidate.attendedAt)
                 track.staticSeconds = candidate.staticSeconds
                 track.edgeRatio = candidate.edgeRatio
                 track.contrast = candidate.contrast
+                track.movingShare = candidate.movingShare
                 track.placedAt = min(track.placedAt, candidate.placedAt)
                 tracks[t] = track
             } else {
                 var track = candidate
                 track.id = core.newTrack()
+                track.attendedAt = track.placedAt
                 tracks.append(track)
-                matched.insert(tracks.count - 1)
+                t = tracks.count - 1
+                isNew = true
+            }
+            matched.insert(t)
+            let (attended, stopped) = attendance(&tracks[t], scene: scene, isNew: isNew)
+            if attended || stopped { tracks[t].attendedAt = pts }
+            if !tracks[t].reported {
+                if stopped { core.reject(.stoppedMover) } else if attended { core.reject(.attended) }
             }
         }
         var kept: [Track] = []
         for var track in tracks {
             if pts - track.lastSeen > options.endAfterSeconds {
-                if track.reported { out.append(finding(.end, track)) }
+                if track.reported { out.append(finding(.end, track, removed: true)) }
                 continue
             }
             if track.lastSeen == pts {
@@ -314,11 +294,11 @@ public struct AbandonedObjectRule: Rule {
                     track.reported = true
                     track.reportedBox = track.box
                     // The dumping is complete once the owner has gone; before that the object is attended.
-                    track.firstSeen = track.attendedAt.isFinite ? max(track.placedAt, track.attendedAt) : track.placedAt
-                    out.append(finding(.start, track))
+                    track.firstSeen = max(track.placedAt, track.attendedAt)
+                    out.append(finding(.start, track, removed: false))
                 } else if track.reported, track.box.iou(track.reportedBox) < 0.5 {
                     track.reportedBox = track.box
-                    out.append(finding(.update, track))
+                    out.append(finding(.update, track, removed: false))
                 }
             }
             kept.append(track)
@@ -327,20 +307,22 @@ public struct AbandonedObjectRule: Rule {
         return out
     }
 
-    private func finding(_ phase: FindingPhase, _ track: Track) -> Finding {
+    private func finding(_ phase: FindingPhase, _ track: Track, removed: Bool) -> Finding {
         let frameArea = Double(core.format.width * core.format.height)
+        var facts = [
+            "static_seconds": track.staticSeconds,
+            "placed_at": track.placedAt,
+            "unattended_seconds": track.lastSeen - track.firstSeen,
+            "edge_ratio": track.edgeRatio,
+            "contrast": track.contrast,
+            "area_fraction": Double(track.area) / frameArea,
+        ]
+        if phase == .end { facts["removed"] = removed ? 1 : 0 }
         return core.finding(
             rule: Self.descriptor.id, phase: phase, track: track.id, box: track.box, firstSeen: track.firstSeen,
             lastSeen: track.lastSeen, area: track.area, areaFraction: Double(track.area) / frameArea,
-            // The edge ratio's margin over 1, squashed into 0–1: 3× the background's boundary edges gives 0.5.
+            // The edge ratio's margin over 1, squashed into 0–1: 3× the background's outline contrast gives 0.5.
             score: max(0, (track.edgeRatio - 1) / (track.edgeRatio + 1)),
-            facts: [
-                "static_seconds": track.staticSeconds,
-                "placed_at": track.placedAt,
-                "unattended_seconds": track.lastSeen - track.firstSeen,
-                "edge_ratio": track.edgeRatio,
-                "contrast": track.contrast,
-                "area_fraction": Double(track.area) / frameArea,
-            ])
+            facts: facts)
     }
 }

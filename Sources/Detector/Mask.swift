@@ -136,34 +136,3 @@ enum ConnectedComponents {
         return result
     }
 }
-
-/// Decides whether a region the long-term model disagrees with shows a new thing or a vanished one.
-enum EdgeEvidence {
-    /// Summed contrast across the region's outline, in the current frame and in the long-term background
-    /// (gain applied).
-    ///
-    /// An object that arrived brings its outline into the current picture: across the region's border the frame
-    /// changes sharply while the background shows continuous ground. A "ghost" (something that was in the
-    /// background and left, such as a person standing there at start-up) is the reverse. This is the boundary
-    /// test used to tell abandoned from removed objects (Tian, Feris, Hampapur, "Real-time detection of
-    /// abandoned and removed objects in complex environments", 2008). Only contrast *across* the outline counts
-    /// (inside pixel one step in, outside pixel two steps out, tolerating a mask border a pixel off): edges of
-    /// scenery that run *through* the region, such as a kerb the object now hides, do not make it a ghost.
-    static func crossContrast(_ component: Component, frame: [UInt8], model: BackgroundModel,
-                              inside mask: [UInt8], width w: Int, height h: Int) -> (frame: Float, background: Float) {
-        var sumFrame: Float = 0, sumBackground: Float = 0
-        for p32 in component.pixels {
-            let p = Int(p32)
-            let x = p % w, y = p / w
-            guard x >= 2, y >= 2, x < w - 2, y < h - 2 else { continue }
-            for (step, outside) in [(-1, mask[p - 1] == 0), (1, mask[p + 1] == 0), (-w, mask[p - w] == 0), (w, mask[p + w] == 0)]
-            where outside {
-                let inner = p - step >= 0 && p - step < mask.count ? p - step : p
-                let outer = p + 2 * step
-                sumFrame += abs(Float(frame[inner]) - Float(frame[outer]))
-                sumBackground += abs(model.longValue(inner) - model.longValue(outer))
-            }
-        }
-        return (sumFrame, sumBackground)
-    }
-}

@@ -3,12 +3,14 @@
 /// Rules never read the wall clock: replaying a file gives the same findings as watching it live.
 public typealias Timestamp = Double
 
-/// A detector: frames in, findings out.
+/// A detector: scene in, findings out.
 ///
 /// Modelled on an FFmpeg `AVFilter` (unique name, description, options table with min and max, accepted pixel
 /// formats) and a GStreamer element (factory name, metadata, states). A value of a conforming type is one
 /// configured instance watching one zone of one camera; it is single-threaded by construction (`mutating`), and
-/// the pipeline owns it.
+/// a ``CameraDetector`` owns it. Rules do not model the picture themselves: the camera's ``SceneModel`` (one per
+/// camera, updated once per frame) holds backgrounds, masks, static-region candidates and tracks of moving
+/// blobs, and every rule reads the same one.
 ///
 /// To add a rule, implement this protocol and register the type in ``RuleRegistry/standard`` (see
 /// `Sources/Detector/README.md`).
@@ -25,23 +27,25 @@ public protocol Rule: Sendable {
     ///   - format: the analysis plane size every frame will have.
     init(options: Options, format: FrameFormat)
 
-    /// Consumes one frame and returns the findings it completes (`filter_frame`): pure, no I/O, no clock.
-    /// - Parameter frame: the next frame; its `pts` must not go backwards (call ``reset()`` after a discontinuity).
+    /// Reads the scene after it took in its latest frame and returns the findings that frame completes
+    /// (`filter_frame`): pure, no I/O, no clock.
+    /// - Parameter scene: the camera's scene model, already updated with the frame (``SceneModel/frame``); its
+    ///   times never go backwards (a discontinuity goes through ``reset()``).
     /// - Returns: zero or more findings, in the order they happened.
-    mutating func process(_ frame: VideoFrame) -> [Finding]
+    mutating func process(_ scene: SceneModel) -> [Finding]
 
     /// Closes every interval that is still open (`uninit`; `vf_blackdetect.c` does the same at end of stream).
     /// - Parameter end: the stream time the intervals end at, normally the last frame's `pts`.
     /// - Returns: an ``FindingPhase/end`` finding for every open interval.
     mutating func finish(at end: Timestamp) -> [Finding]
 
-    /// Forgets everything learnt from frames (backgrounds, tracks, timers); options and counters stay.
+    /// Forgets everything learnt from frames (tracks, timers); options and counters stay.
     ///
-    /// Call it on a discontinuity (reconnect, seek, decode error), after ``finish(at:)`` has closed what was open:
+    /// Called on a discontinuity (reconnect, seek, decode error), after ``finish(at:)`` has closed what was open:
     /// `vf_freezedetect.c` likewise restarts when timestamps jump.
     mutating func reset()
 
-    /// Counters for monitoring: frames seen, frames suppressed by light changes, relearns.
+    /// Counters for monitoring: frames seen, frames outside the schedule, candidates rejected and why.
     var stats: RuleStats { get }
 }
 
@@ -86,22 +90,28 @@ public enum PixelLayout: String, Sendable, Hashable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-/// Per-rule counters, so that nothing a rule ignores disappears silently (Frigate's `skipped_fps`).
+/// Per-rule counters, so that nothing a rule ignores disappears silently (Frigate's `skipped_fps`). Light
+/// changes and relearns are camera-wide: see ``SceneStats``.
 public struct RuleStats: Sendable, Hashable {
-    /// Frames given to ``Rule/process(_:)``.
+    /// Frames the rule read.
     public var frames = 0
-    /// Frames whose overall brightness moved and was compensated by a global gain (exposure change, slow ramp).
-    public var gainCompensatedFrames = 0
-    /// Frames ignored for detection because most of the picture changed at once (light switched, camera moved):
-    /// background models keep learning, detection timers are frozen.
-    public var suppressedFrames = 0
-    /// Times the long-term background was rebuilt after a lasting global change.
-    public var relearns = 0
-    /// Frames outside the rule's schedule (no detection; backgrounds keep learning).
+    /// Frames outside the rule's schedule (no new findings; the scene keeps learning).
     public var outsideSchedule = 0
     /// Calls to ``Rule/reset()``.
     public var resets = 0
+    /// Candidate regions turned away, per reason, counted once per candidate and frame.
+    public var rejected: [RejectionReason: Int] = [:]
 
     /// All counters zero.
     public init() {}
+
+    /// The counts of both.
+    static func + (a: RuleStats, b: RuleStats) -> RuleStats {
+        var s = a
+        s.frames += b.frames
+        s.outsideSchedule += b.outsideSchedule
+        s.resets += b.resets
+        s.rejected.merge(b.rejected, uniquingKeysWith: +)
+        return s
+    }
 }

@@ -1,52 +1,38 @@
-/// State every built-in rule carries: its zone raster, schedule, background model, scratch planes and counters.
+/// What every built-in rule carries: its zone raster, schedule, counters and track numbering.
 struct RuleCore: Sendable {
     let format: FrameFormat
     let zone: Zone
     let zoneMask: ZoneMask
     let schedule: Schedule
-    var model: BackgroundModel
-    /// Scratch planes for morphology and labelling, allocated once.
-    var scratchA: [UInt8]
-    var scratchB: [UInt8]
-    var labels: [UInt8]
     var nextTrack = 1
-    var resets = 0
-    var outsideSchedule = 0
+    var stats = RuleStats()
 
-    init(format: FrameFormat, zone: Zone, schedule: Schedule, settings: BackgroundSettings) {
+    init(format: FrameFormat, zone: Zone, schedule: Schedule) {
         self.format = format
         self.zone = zone
         self.zoneMask = ZoneMask(zone, format: format)
         self.schedule = schedule
-        self.model = BackgroundModel(format: format, settings: settings)
-        let n = format.width * format.height
-        scratchA = [UInt8](repeating: 0, count: n)
-        scratchB = [UInt8](repeating: 0, count: n)
-        labels = [UInt8](repeating: 0, count: n)
     }
 
-    var stats: RuleStats {
-        var s = model.stats
-        s.outsideSchedule = outsideSchedule
-        s.resets = resets
-        return s
+    /// Counts the frame; tells whether findings may start now (inside the schedule).
+    mutating func admit(_ frame: VideoFrame) -> Bool {
+        stats.frames += 1
+        let inSchedule = schedule.contains(capturedAt: frame.capturedAt)
+        if !inSchedule { stats.outsideSchedule += 1 }
+        return inSchedule
     }
 
-    /// Opens (despeckles) `mask` in place.
-    mutating func despeckle(_ mask: inout [UInt8]) {
-        Morphology.open(&mask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
+    /// Counts a rejected candidate.
+    mutating func reject(_ reason: RejectionReason) {
+        stats.rejected[reason, default: 0] += 1
     }
 
-    /// Connected regions of `mask` with at least `minArea` pixels.
-    mutating func components(_ mask: [UInt8], minArea: Int) -> [Component] {
-        ConnectedComponents.find(mask, width: format.width, height: format.height, minArea: minArea, labels: &labels)
-    }
-
-    /// Boundary-gradient ratio frame / long-term background for a region of `mask` (see ``EdgeEvidence``).
-    func edgeRatio(_ component: Component, frame: VideoFrame, mask: [UInt8]) -> Double {
-        let g = EdgeEvidence.crossContrast(component, frame: frame.pixels, model: model, inside: mask,
-                                               width: format.width, height: format.height)
-        return Double((g.frame + 1) / (g.background + 1))
+    /// Pixels of `pixels` inside the zone.
+    func pixelsInZone(_ pixels: [Int32]) -> Int {
+        if zoneMask.isWholeFrame { return pixels.count }
+        var inside = 0
+        for p in pixels { inside += Int(zoneMask.mask[Int(p)]) }
+        return inside
     }
 
     /// Takes the next track number.

@@ -4,13 +4,20 @@
 /// each; `init()` gives the defaults; `init(from:)` lives in an extension (keeping the memberwise init), starts
 /// from `self.init()`, decodes each key with `decodeIfPresent(...) ?? current` and ends with
 /// ``Swift/Decoder/rejectUnknownKeys(_:)``. Runtime state never goes here.
-public protocol RuleOptions: Decodable, Sendable {
+public protocol RuleOptions: Decodable, Sendable, Hashable {
     /// The documented defaults.
     init()
 
     /// Adds every out-of-range or inconsistent value to `report`; adds nothing when the options are usable.
     /// - Parameter report: collects issues with their key path, so that all are reported at once.
     func validate(_ report: inout ValidationReport)
+}
+
+extension RuleOptions {
+    /// Whether `other` holds options of the same type with the same values.
+    func isEqual(to other: any RuleOptions) -> Bool {
+        (other as? Self) == self
+    }
 }
 
 /// One configuration problem: where and what.

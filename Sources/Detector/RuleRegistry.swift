@@ -22,13 +22,13 @@ public struct RuleRegistry: Sendable {
         let id = R.descriptor.id
         precondition(factories[id] == nil, "rule '\(id)' registered twice")
         factories[id] = Factory(
-            defaults: { format in AnyRule(R.self, options: R.Options(), format: format) },
-            decode: { decoder, format in
+            defaults: { RuleSpec(R.self, options: R.Options()) },
+            decode: { decoder in
                 let options = try R.Options(from: decoder)
                 var report = ValidationReport(path: decoder.codingPath.map(\.pathComponent))
                 options.validate(&report)
                 try report.throwIfNeeded()
-                return AnyRule(R.self, options: options, format: format)
+                return RuleSpec(R.self, options: options)
             })
         descriptors.append(R.descriptor)
     }
@@ -38,23 +38,22 @@ public struct RuleRegistry: Sendable {
         descriptors.first { $0.id == id }
     }
 
-    /// Builds a rule from its `type:` id and its options as found by the caller's decoder (YAML, JSON...).
+    /// Decodes and validates a rule's options once, into the typed spec the rule will run with.
     ///
     /// - Parameters:
     ///   - type: a registered id, e.g. `abandoned-object`.
     ///   - options: a decoder positioned at the rule's options mapping. Options decode strictly, so that mapping
     ///     must hold only option keys (nest them, e.g. `{type: abandoned-object, options: {...}}`).
-    ///   - format: the analysis frame size.
     /// - Throws: ``OptionsError`` for an unknown type (with a "did you mean" hint), unknown keys or out-of-range
     ///   values (all of them at once); `DecodingError` for values of the wrong type.
-    public func makeRule(type: String, options: any Decoder, format: FrameFormat) throws -> AnyRule {
-        try factory(type, path: options.codingPath).decode(options, format)
+    public func spec(type: String, options: any Decoder) throws -> RuleSpec {
+        try factory(type, path: options.codingPath).decode(options)
     }
 
-    /// Builds a rule with its default options.
+    /// The spec of a rule with its default options.
     /// - Throws: ``OptionsError`` when `type` is not registered.
-    public func makeRule(type: String, format: FrameFormat) throws(OptionsError) -> AnyRule {
-        try factory(type, path: []).defaults(format)
+    public func spec(type: String) throws(OptionsError) -> RuleSpec {
+        try factory(type, path: []).defaults()
     }
 
     private func factory(_ type: String, path: [any CodingKey]) throws(OptionsError) -> Factory {
@@ -70,69 +69,70 @@ public struct RuleRegistry: Sendable {
     }
 
     private struct Factory: Sendable {
-        let defaults: @Sendable (FrameFormat) -> AnyRule
-        let decode: @Sendable (any Decoder, FrameFormat) throws -> AnyRule
+        let defaults: @Sendable () -> RuleSpec
+        let decode: @Sendable (any Decoder) throws -> RuleSpec
     }
 }
 
-/// A rule of any type, as the pipeline holds it: built by ``RuleRegistry`` from configuration.
-///
-/// It also guards the frame format: if the analysis size changes mid-stream (a camera switched resolution),
-/// the open intervals are closed and the rule restarts for the new size instead of trapping.
+/// A rule's type and its decoded, validated options: what a camera-group config holds after loading, so that
+/// what `check` validated is exactly what runs (decoded once, as libavfilter parses an option table once into
+/// the filter's private context).
+public struct RuleSpec: Sendable, Hashable, CustomStringConvertible {
+    /// The rule's descriptor.
+    public let descriptor: RuleDescriptor
+    /// The validated options, typed (`AbandonedObjectOptions`, ...).
+    public let options: any RuleOptions
+    private let build: @Sendable (FrameFormat) -> any Rule
+
+    /// A spec for rule type `R` with `options`, which must already be valid (``RuleOptions/validate(_:)``).
+    public init<R: Rule>(_: R.Type, options: R.Options) {
+        descriptor = R.descriptor
+        self.options = options
+        build = { R(options: options, format: $0) }
+    }
+
+    /// A running rule for frames of `format`.
+    public func makeRule(format: FrameFormat) -> AnyRule {
+        AnyRule(build(format), format: format)
+    }
+
+    public static func == (a: RuleSpec, b: RuleSpec) -> Bool {
+        a.descriptor == b.descriptor && a.options.isEqual(to: b.options)
+    }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(descriptor)
+        options.hash(into: &hasher)
+    }
+    public var description: String { "\(descriptor.id) \(options)" }
+}
+
+/// A rule of any type, as a ``CameraDetector`` holds it.
 public struct AnyRule: Sendable {
     private var base: any Rule
-    private var rebuild: @Sendable (FrameFormat) -> any Rule
+    /// The frame size it was built for.
+    public let format: FrameFormat
     private var lastPts: Timestamp?
-    private var format: FrameFormat
-    private var carriedStats = RuleStats()
 
-    /// Builds a rule of type `R`.
-    /// - Parameters:
-    ///   - type: the rule type.
-    ///   - options: validated options (see ``RuleOptions/validate(_:)``).
-    ///   - format: the analysis frame size.
-    public init<R: Rule>(_ type: R.Type, options: R.Options, format: FrameFormat) {
-        base = R(options: options, format: format)
+    init(_ base: any Rule, format: FrameFormat) {
+        self.base = base
         self.format = format
-        rebuild = { R(options: options, format: $0) }
     }
 
     /// The wrapped rule's descriptor.
     public var descriptor: RuleDescriptor { type(of: base).descriptor }
 
     /// Counters since the rule was built.
-    public var stats: RuleStats {
-        var s = base.stats
-        s.frames += carriedStats.frames
-        s.gainCompensatedFrames += carriedStats.gainCompensatedFrames
-        s.suppressedFrames += carriedStats.suppressedFrames
-        s.relearns += carriedStats.relearns
-        s.outsideSchedule += carriedStats.outsideSchedule
-        s.resets += carriedStats.resets
-        return s
-    }
+    public var stats: RuleStats { base.stats }
 
-    /// Feeds one frame; see ``Rule/process(_:)``.
-    public mutating func process(_ frame: VideoFrame) -> [Finding] {
-        var out: [Finding] = []
-        if frame.format != format {
-            out += base.finish(at: lastPts ?? frame.pts)
-            carriedStats = stats
-            format = frame.format
-            base = rebuild(frame.format)
-        }
-        lastPts = frame.pts
-        return out + base.process(frame)
+    /// Reads the updated scene; see ``Rule/process(_:)``.
+    public mutating func process(_ scene: SceneModel) -> [Finding] {
+        lastPts = scene.pts
+        return base.process(scene)
     }
 
     /// Closes open intervals; see ``Rule/finish(at:)``.
     public mutating func finish(at end: Timestamp) -> [Finding] {
         base.finish(at: end)
-    }
-
-    /// Forgets learnt state; see ``Rule/reset()``.
-    public mutating func reset() {
-        base.reset()
     }
 
     /// Handles an in-band discontinuity (reconnect, decode error, seek): closes open intervals at the last

@@ -19,9 +19,10 @@ public struct StationaryOccupancyOptions: RuleOptions, Hashable {
     /// Valid range of ``minArea``.
     public static let minAreaRange: ClosedRange<Double> = 0.0001...1
 
-    /// `min_contrast` (number, default 15, range 3 – 128): smallest gray-level difference from the background
-    /// that counts as occupied.
-    public var minContrast: Double = 15
+    /// `min_contrast` (number, default 10, range 3 – 128): smallest mean gray-level difference from the
+    /// background over an occupied region. The scene model's foreground already needs 15 levels (or the pixel's
+    /// own noise) per frame; the default adds nothing unless raised.
+    public var minContrast: Double = 10
     /// Valid range of ``minContrast``.
     public static let minContrastRange: ClosedRange<Double> = 3...128
 
@@ -70,35 +71,21 @@ extension StationaryOccupancyOptions: Decodable {
 /// `stationary-occupancy`: a zone stays occupied by something that is not scenery (a stall, goods spread out,
 /// a parked cart) for at least `min_dwell_seconds`. People moving in and around it do not interrupt it.
 ///
-/// Per pixel, presence is the share of recent time the frame differed from the long-term background (a leaky
-/// average over ``presenceSeconds``). Pixels present most of the time are occupied: a stall is, the pavement
-/// that walkers or cars cross is not. Occupied regions whose outline belongs to the background rather than the
-/// frame are ghosts (something that stood there at start-up and left) and are healed, as in
-/// ``AbandonedObjectRule``.
+/// Reads the camera's ``SceneModel``: pixels that differed from the long-term background most of the last
+/// ``SceneSettings/presenceSeconds`` form occupied regions (ghosts healed by the scene). A stall is occupied, the
+/// pavement that walkers or cars cross is not. The occupied share of the zone must reach `min_area`; the
+/// occupancy is reported after `min_dwell_seconds` and ends when the zone has looked free for
+/// `end_after_seconds`.
 public struct StationaryOccupancyRule: Rule {
     public typealias Options = StationaryOccupancyOptions
 
     public static let descriptor = RuleDescriptor(
         id: "stationary-occupancy",
         summary: "a zone stays occupied by non-background content for minutes (vending, goods outside a shop)",
-        version: 1)
-
-    /// Window of the presence average. Long enough that a steady stream of passers-by or traffic (each pixel
-    /// covered a few seconds at a time) does not add up, short compared with any dwell worth reporting.
-    static let presenceSeconds = 20.0
-    /// Share of the window a pixel must differ to count as occupied: present most of the time, allowing for
-    /// customers' legs and threshold flicker.
-    static let occupiedShare: Float = 0.75
-    /// Smallest region counted, as a fraction of the frame: below it, isolated specks (≈ 6×6 px at 320×180).
-    static let minRegion = 0.0006
-    /// Long-term background's time constant on occupied pixels: an hour, so that a stall stays visible for a
-    /// whole market morning rather than fading into the scenery after the default 3-minute dwell.
-    static let absorbSeconds = 3600.0
+        version: 2)
 
     private let options: Options
     private var core: RuleCore
-    private var presence: [Float]
-    private var occupied: [UInt8]
     private var state: Occupancy?
 
     private struct Occupancy {
@@ -113,20 +100,13 @@ public struct StationaryOccupancyRule: Rule {
 
     public init(options: Options, format: FrameFormat) {
         self.options = options
-        var settings = BackgroundSettings()
-        settings.minDifference = Float(options.minContrast)
-        settings.absorbSeconds = Self.absorbSeconds
-        core = RuleCore(format: format, zone: options.zone, schedule: options.schedule, settings: settings)
-        presence = [Float](repeating: 0, count: format.width * format.height)
-        occupied = [UInt8](repeating: 0, count: format.width * format.height)
+        core = RuleCore(format: format, zone: options.zone, schedule: options.schedule)
     }
 
     public var stats: RuleStats { core.stats }
 
     public mutating func reset() {
-        core.model.reset()
-        core.resets += 1
-        for i in presence.indices { presence[i] = 0; occupied[i] = 0 }
+        core.stats.resets += 1
         state = nil
     }
 
@@ -136,48 +116,24 @@ public struct StationaryOccupancyRule: Rule {
         return [finding(.end, s)]
     }
 
-    public mutating func process(_ frame: VideoFrame) -> [Finding] {
-        guard core.model.update(frame) == .normal else { return [] }
-        let inSchedule = core.schedule.contains(capturedAt: frame.capturedAt)
-        if !inSchedule { core.outsideSchedule += 1 }
-        updatePresence()
-        core.despeckle(&occupied)
-
-        let frameArea = Double(core.format.width * core.format.height)
+    public mutating func process(_ scene: SceneModel) -> [Finding] {
+        guard scene.verdict == .normal, let frame = scene.frame else { return [] }
+        let inSchedule = core.admit(frame)
         var area = 0
         var box: PixelBox?
-        for component in core.components(occupied, minArea: max(4, Int(Self.minRegion * frameArea))) {
-            let ratio = core.edgeRatio(component, frame: frame, mask: occupied)
-            if ratio < AbandonedObjectRule.ghostBelow {
-                core.model.heal(component.pixels)
-                for p in component.pixels { presence[Int(p)] = 0 }
+        for component in scene.occupied {
+            let inside = core.pixelsInZone(component.pixels)
+            guard inside > 0 else { continue }
+            var contrast: Float = 0
+            for p in component.pixels { contrast += abs(scene.shortValue(Int(p)) - scene.longValue(Int(p))) }
+            if Double(contrast) / Double(component.area) < options.minContrast {
+                core.reject(.lowContrast)
                 continue
             }
-            area += component.area
+            area += inside
             box = box.map { $0.union(component.box) } ?? component.box
         }
         return advance(area: area, box: box, pts: frame.pts, inSchedule: inSchedule)
-    }
-
-    private mutating func updatePresence() {
-        let a = Float(min(1, core.model.deltaTime / Self.presenceSeconds))
-        let share = Self.occupiedShare
-        let wholeFrame = core.zoneMask.isWholeFrame
-        core.model.foregroundLong.withUnsafeBufferPointer { fl in
-        core.zoneMask.mask.withUnsafeBufferPointer { zone in
-        presence.withUnsafeMutableBufferPointer { pr in
-        occupied.withUnsafeMutableBufferPointer { oc in
-            // Branch-free so LLVM vectorises it.
-            for i in 0..<pr.count {
-                let p = pr[i] + a * (Float(fl[i]) - pr[i])
-                pr[i] = p
-                let bit: UInt8 = p >= share ? 1 : 0
-                oc[i] = wholeFrame ? bit : bit & zone[i]
-            }
-        }
-        }
-        }
-        }
     }
 
     private mutating func advance(area: Int, box: PixelBox?, pts: Timestamp, inSchedule: Bool) -> [Finding] {

@@ -25,7 +25,8 @@ public struct ZoneActivityOptions: RuleOptions, Hashable {
     /// Valid range of ``maxGapSeconds``.
     public static let maxGapSecondsRange: ClosedRange<Double> = 0...600
 
-    /// `min_contrast` (number, default 15, range 3 – 128): smallest gray-level change that counts as motion.
+    /// `min_contrast` (number, default 15, range 3 – 128): smallest mean gray-level change over a moving blob
+    /// for it to count (the camera's motion mask already needs 15 levels or the pixel's own noise).
     public var minContrast: Double = 15
     /// Valid range of ``minContrast``.
     public static let minContrastRange: ClosedRange<Double> = 3...128
@@ -82,8 +83,8 @@ public struct ZoneActivityRule: Rule {
 
     private let options: Options
     private var core: RuleCore
-    private var motion: [UInt8]
     private var interval: Interval?
+    private var lastPts: Timestamp?
 
     private struct Interval {
         var track: Int?
@@ -97,19 +98,15 @@ public struct ZoneActivityRule: Rule {
 
     public init(options: Options, format: FrameFormat) {
         self.options = options
-        var settings = BackgroundSettings()
-        settings.minDifference = Float(options.minContrast)
-        settings.keepsLongTerm = false
-        core = RuleCore(format: format, zone: options.zone, schedule: options.schedule, settings: settings)
-        motion = [UInt8](repeating: 0, count: format.width * format.height)
+        core = RuleCore(format: format, zone: options.zone, schedule: options.schedule)
     }
 
     public var stats: RuleStats { core.stats }
 
     public mutating func reset() {
-        core.model.reset()
-        core.resets += 1
+        core.stats.resets += 1
         interval = nil
+        lastPts = nil
     }
 
     public mutating func finish(at end: Timestamp) -> [Finding] {
@@ -118,28 +115,27 @@ public struct ZoneActivityRule: Rule {
         return [finding(.end, i)]
     }
 
-    public mutating func process(_ frame: VideoFrame) -> [Finding] {
-        guard core.model.update(frame) == .normal else { return [] }
+    public mutating func process(_ scene: SceneModel) -> [Finding] {
+        guard scene.verdict == .normal, let frame = scene.frame else { return [] }
         let pts = frame.pts
-        guard core.schedule.contains(capturedAt: frame.capturedAt) else {
-            core.outsideSchedule += 1
-            return finish(at: pts)
-        }
-        let zone = core.zoneMask
-        motion = core.model.foregroundShort
-        if !zone.isWholeFrame {
-            for i in motion.indices { motion[i] &= zone.mask[i] }
-        }
-        core.despeckle(&motion)
-        let frameArea = Double(core.format.width * core.format.height)
+        let step = lastPts.map { pts - $0 } ?? 0
+        lastPts = pts
+        guard core.admit(frame) else { return finish(at: pts) }
         var area = 0
         var box: PixelBox?
-        // Regions below ~3×3 px survive opening only as fragments of bigger ones; skip them in the box.
-        for component in core.components(motion, minArea: max(9, Int(0.0002 * frameArea))) {
-            area += component.area
-            box = box.map { $0.union(component.box) } ?? component.box
+        for blob in scene.moving {
+            let inside = core.pixelsInZone(blob.pixels)
+            guard inside > 0 else { continue }
+            var change: Float = 0
+            for p in blob.pixels { change += abs(Float(frame.pixels[Int(p)]) - scene.shortValue(Int(p))) }
+            guard Double(change) / Double(blob.area) >= options.minContrast else {
+                core.reject(.lowContrast)
+                continue
+            }
+            area += inside
+            box = box.map { $0.union(blob.box) } ?? blob.box
         }
-        let fraction = Double(area) / Double(max(1, zone.area))
+        let fraction = Double(area) / Double(max(1, core.zoneMask.area))
         var out: [Finding] = []
         if let i = interval, pts - i.lastActive > options.maxGapSeconds {
             if i.track != nil { out.append(finding(.end, i)) }
@@ -148,7 +144,7 @@ public struct ZoneActivityRule: Rule {
         guard fraction >= options.minArea, let box else { return out }
         var i = interval ?? Interval(track: nil, start: pts, lastActive: pts, activeSeconds: 0, box: box,
                                      peakFraction: fraction)
-        i.activeSeconds += pts == i.start ? 0 : core.model.deltaTime
+        i.activeSeconds += pts == i.start ? 0 : min(step, 1)
         i.lastActive = pts
         i.box = i.box.union(box)
         i.peakFraction = max(i.peakFraction, fraction)

@@ -21,6 +21,9 @@ struct Detect: ParsableCommand {
     @Option(help: "Analysis frames per second.")
     var fps: Double = 5
 
+    @Option(help: "Every this many seconds, print the scene's static-region candidates and moving tracks (0: never).")
+    var trace: Double = 0
+
     @Flag(help: "Print start findings only (one line per object).")
     var startsOnly = false
 
@@ -33,14 +36,15 @@ struct Detect: ParsableCommand {
         } catch {
             throw CommandFailure("cannot open \(url): \(error)")
         }
-        var active: [AnyRule] = []
+        var specs: [RuleSpec] = []
         for id in ids {
             do {
-                active.append(try registry.makeRule(type: id, format: reader.format))
+                specs.append(try registry.spec(type: id))
             } catch {
                 throw CommandFailure("rule \(id): \(error)")
             }
         }
+        var detector = CameraDetector(specs: specs, format: reader.format)
         var frames = 0
         var ruleSeconds = 0.0
         var lastPTS: Timestamp = 0
@@ -55,21 +59,46 @@ struct Detect: ParsableCommand {
                     lastPTS = frame.pts
                     var found: [Finding] = []
                     let before = threadCPUSeconds()
-                    for index in active.indices { found += active[index].process(frame) }
+                    found = detector.process(frame)
                     ruleSeconds += threadCPUSeconds() - before
                     report(found)
+                    if trace > 0, (frame.pts / trace).rounded(.down) != ((frame.pts - 1 / fps) / trace).rounded(.down) {
+                        printTrace(detector.scene)
+                    }
                 case .discontinuity:
-                    for index in active.indices { report(active[index].discontinuity()) }
+                    report(detector.discontinuity())
                 }
             }
         } catch {
             throw CommandFailure("reading \(url) failed: \(error)")
         }
-        for index in active.indices { report(active[index].finish(at: lastPTS)) }
+        report(detector.finish(at: lastPTS))
         let micros = frames > 0 ? ruleSeconds / Double(frames) * 1e6 : 0
         print(String(format: "%d frames of %dx%d; rules [%@] took %.0f µs CPU per frame",
                      frames, reader.format.width, reader.format.height, ids.joined(separator: ", "), micros))
+        let scene = detector.sceneStats
+        print("scene: \(scene.gainCompensatedFrames) frames gain-compensated, \(scene.suppressedFrames) suppressed, "
+              + "\(scene.relearns) relearns, \(scene.ghostsHealed) ghosts healed")
+        for (descriptor, stats) in detector.ruleStats where !stats.rejected.isEmpty {
+            let reasons = stats.rejected.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
+            print("\(descriptor.id) rejected (candidate-frames): \(reasons.joined(separator: ", "))")
+        }
     }
+}
+
+/// One line per static-region candidate and one for the moving tracks, for seeing why something was or was not
+/// reported.
+private func printTrace(_ scene: SceneModel) {
+    for c in scene.candidates {
+        print(String(format: "  %.1f candidate %@ area %d static %.1f s settled %.1f edge %.2f contrast %.1f moving %.2f%@",
+                     scene.pts, c.box.description, c.area, c.staticSeconds, c.settledAt, c.edgeRatio, c.contrast,
+                     c.movingShare, c.touchesBorder ? " border" : ""))
+    }
+    for r in scene.rejected {
+        print(String(format: "  %.1f scene rejected %@ area %d: %@", scene.pts, r.box.description, r.area, r.reason.rawValue))
+    }
+    let live = scene.movers.tracks.filter { $0.lastSeen == scene.pts }.map { "#\($0.id) \($0.box)" }
+    if !live.isEmpty { print(String(format: "  %.1f movers ", scene.pts) + live.joined(separator: " ")) }
 }
 
 /// CPU seconds the calling thread has used; unlike wall time, other load on the machine does not inflate it.

@@ -3,18 +3,18 @@ import Testing
 @testable import Detector
 
 /// Decodes `json` as the options of rule `type`, the way the pipeline hands a YAML node to the registry.
-private func build(_ type: String, _ json: String) throws -> AnyRule {
+private func build(_ type: String, _ json: String) throws -> RuleSpec {
     struct Holder: Decodable {
-        let rule: AnyRule
+        let spec: RuleSpec
         init(from decoder: any Decoder) throws {
             // `build` always sets the key; a missing one is a bug in this file.
             let type = decoder.userInfo[ruleTypeKey] as! String
-            rule = try RuleRegistry.standard.makeRule(type: type, options: decoder, format: .gray(160, 90))
+            spec = try RuleRegistry.standard.spec(type: type, options: decoder)
         }
     }
     let decoder = JSONDecoder()
     decoder.userInfo[ruleTypeKey] = type
-    return try decoder.decode(Holder.self, from: Data(json.utf8)).rule
+    return try decoder.decode(Holder.self, from: Data(json.utf8)).spec
 }
 
 // A literal, valid key name: the initialiser only fails for... nothing, it is failable for historical reasons.
@@ -34,8 +34,9 @@ private func message(_ type: String, _ json: String) -> String {
     @Test func defaultsBuildEveryRegisteredRule() throws {
         #expect(RuleRegistry.standard.descriptors.map(\.id) == ["abandoned-object", "stationary-occupancy", "zone-activity"])
         for id in RuleRegistry.standard.descriptors.map(\.id) {
-            let rule = try build(id, "{}")
-            #expect(rule.descriptor.id == id)
+            let spec = try build(id, "{}")
+            #expect(spec.descriptor.id == id)
+            #expect(spec.makeRule(format: .gray(160, 90)).descriptor.id == id)
         }
     }
 

@@ -43,20 +43,15 @@ enum EvalClips {
     static func findings(_ file: String) throws -> [Finding] {
         let reader = try FrameReader(url: folder.appendingPathComponent(file).path,
                                      options: IngestOptions(analysisWidth: 320, analysisFPS: 5))
-        var rules: [AnyRule] = []
+        let specs = try RuleRegistry.standard.descriptors.map { try RuleRegistry.standard.spec(type: $0.id) }
+        var detector = CameraDetector(specs: specs, format: reader.format)
         var out: [Finding] = []
         var last: Timestamp = 0
         while let frame = try reader.nextFrame() {
-            if rules.isEmpty {
-                rules = try RuleRegistry.standard.descriptors.map {
-                    try RuleRegistry.standard.makeRule(type: $0.id, format: frame.format)
-                }
-            }
-            for i in rules.indices { out += rules[i].process(frame) }
+            out += detector.process(frame)
             last = frame.pts
         }
-        for i in rules.indices { out += rules[i].finish(at: last) }
-        return out
+        return out + detector.finish(at: last)
     }
 }
 

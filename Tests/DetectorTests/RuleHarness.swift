@@ -1,23 +1,34 @@
 @testable import Detector
 
-/// Pushes frames through one rule and collects what it says, like `GstHarness` or NIO's `EmbeddedChannel`.
+/// Pushes frames through a scene model and one rule and collects what the rule says, like `GstHarness` or
+/// NIO's `EmbeddedChannel`.
 struct RuleHarness<R: Rule> {
+    var scene: SceneModel
     var rule: R
     private(set) var findings: [Finding] = []
     private var lastPts: Timestamp = 0
 
-    init(_: R.Type, options: R.Options = R.Options(), format: FrameFormat) {
+    init(_: R.Type, options: R.Options = R.Options(), format: FrameFormat, settings: SceneSettings = SceneSettings()) {
+        scene = SceneModel(format: format, settings: settings)
         rule = R(options: options, format: format)
     }
 
     mutating func push(_ frame: VideoFrame) {
-        findings += rule.process(frame)
+        scene.update(frame)
+        findings += rule.process(scene)
         lastPts = frame.pts
     }
 
     /// Ends the stream: closes open intervals.
     mutating func finish() {
         findings += rule.finish(at: lastPts)
+    }
+
+    /// A discontinuity: closes open intervals, forgets the scene and the rule's tracks.
+    mutating func discontinuity() {
+        finish()
+        rule.reset()
+        scene.reset()
     }
 
     /// Findings that opened a track.
@@ -54,9 +65,10 @@ struct Scene {
         ground = g
     }
 
-    /// One frame: ground and `things` (later ones on top), times `gain`, plus uniform noise of ±`noise`.
-    mutating func frame(pts: Double, _ things: [Thing] = [], gain: Double = 1, noise: Int = 3,
-                        capturedAt: Double? = nil) -> VideoFrame {
+    /// One frame: ground and `things` (later ones on top), times `gain` plus `offset`, plus uniform noise of
+    /// ±`noise`, the whole picture moved by `shift` pixels (camera shake).
+    mutating func frame(pts: Double, _ things: [Thing] = [], gain: Double = 1, offset: Double = 0, noise: Int = 3,
+                        shift: (x: Int, y: Int) = (0, 0), capturedAt: Double? = nil) -> VideoFrame {
         let w = format.width, h = format.height
         var px = ground
         for t in things {
@@ -65,12 +77,27 @@ struct Scene {
             guard x0 < x1, y0 < y1 else { continue }
             for y in y0..<y1 { for x in x0..<x1 { px[y * w + x] = t.value &+ UInt8((x + y) % 3 * 4) } }
         }
+        if shift != (0, 0) {
+            let source = px
+            for y in 0..<h {
+                for x in 0..<w {
+                    let sx = min(w - 1, max(0, x - shift.x)), sy = min(h - 1, max(0, y - shift.y))
+                    px[y * w + x] = source[sy * w + sx]
+                }
+            }
+        }
         for i in px.indices {
             rng = rng &* 6364136223846793005 &+ 1442695040888963407
             let n = noise > 0 ? Int(rng >> 33) % (2 * noise + 1) - noise : 0
-            px[i] = UInt8(clamping: Int((Double(px[i]) * gain).rounded()) + n)
+            px[i] = UInt8(clamping: Int((Double(px[i]) * gain + offset).rounded()) + n)
         }
         return VideoFrame(format: format, pixels: px, pts: pts, capturedAt: capturedAt)
+    }
+
+    /// A pseudo-random integer in `range`, from the scene's generator (deterministic per seed).
+    mutating func random(_ range: ClosedRange<Int>) -> Int {
+        rng = rng &* 6364136223846793005 &+ 1442695040888963407
+        return range.lowerBound + Int(rng >> 33) % (range.count)
     }
 }
 
@@ -83,6 +110,12 @@ extension Scene.Thing {
     /// A bag (4 % × 7 % of the frame) at centre (`x`, `y`).
     static func bag(x: Double, y: Double) -> Self {
         Self(x0: x - 0.02, y0: y - 0.035, x1: x + 0.02, y1: y + 0.035, value: 25)
+    }
+
+    /// A stall (20 % × 22 %) at centre (`x`, `y`): a dark body under a light awning band.
+    static func stall(x: Double, y: Double) -> [Self] {
+        [Self(x0: x - 0.1, y0: y - 0.11, x1: x + 0.1, y1: y + 0.11, value: 60),
+         Self(x0: x - 0.1, y0: y - 0.11, x1: x + 0.1, y1: y - 0.07, value: 170)]
     }
 
     /// A car (20 % × 18 %) at centre (`x`, `y`).

@@ -8,16 +8,17 @@ private var quickOccupancy: StationaryOccupancyOptions {
     return o
 }
 
-/// Runs the same frames through all three rules; returns every finding.
+/// Runs the same frames through all three rules on one scene model, as a camera does; returns every finding.
 private func runAll(_ frames: [VideoFrame], occupancy: StationaryOccupancyOptions = quickOccupancy)
-    -> (findings: [Finding], stats: [RuleStats]) {
-    let format = frames[0].format
-    var a = RuleHarness(AbandonedObjectRule.self, format: format)
-    var s = RuleHarness(StationaryOccupancyRule.self, options: occupancy, format: format)
-    var z = RuleHarness(ZoneActivityRule.self, format: format)
-    for f in frames { a.push(f); s.push(f); z.push(f) }
-    a.finish(); s.finish(); z.finish()
-    return (a.findings + s.findings + z.findings, [a.rule.stats, s.rule.stats, z.rule.stats])
+    -> (findings: [Finding], scene: SceneStats) {
+    var detector = CameraDetector(specs: [
+        RuleSpec(AbandonedObjectRule.self, options: .init()),
+        RuleSpec(StationaryOccupancyRule.self, options: occupancy),
+        RuleSpec(ZoneActivityRule.self, options: .init()),
+    ], format: frames[0].format)
+    var findings = frames.flatMap { detector.process($0) }
+    findings += detector.finish(at: frames.last?.pts ?? 0)
+    return (findings, detector.sceneStats)
 }
 
 @Suite struct AbandonedObjectTests {
@@ -172,7 +173,7 @@ private func runAll(_ frames: [VideoFrame], occupancy: StationaryOccupancyOption
         let frames = times(0, 60).map { t in scene.frame(pts: t, gain: t < 10 ? 1 : gain) }
         let (findings, stats) = runAll(frames)
         #expect(findings.isEmpty, "\(findings)")
-        #expect(stats[0].gainCompensatedFrames > 0)
+        #expect(stats.gainCompensatedFrames > 0)
     }
 
     @Test func slowRampOverThirtySecondsProducesNothing() throws {
@@ -209,8 +210,8 @@ private func runAll(_ frames: [VideoFrame], occupancy: StationaryOccupancyOption
         }
         h.finish()
         #expect(h.findings.isEmpty, "\(h.findings)")
-        #expect(h.rule.stats.suppressedFrames > 0)
-        #expect(h.rule.stats.relearns == 1)
+        #expect(h.scene.stats.suppressedFrames > 0)
+        #expect(h.scene.stats.relearns == 1)
     }
 
     @Test func resetForgetsTheScene() throws {
@@ -218,8 +219,7 @@ private func runAll(_ frames: [VideoFrame], occupancy: StationaryOccupancyOption
         var h = RuleHarness(AbandonedObjectRule.self, format: scene.format)
         for t in times(0, 30) { h.push(scene.frame(pts: t, t >= 5 ? [.bag(x: 0.5, y: 0.5)] : [])) }
         #expect(h.starts.count == 1)
-        h.finish()
-        h.rule.reset()
+        h.discontinuity()
         // After the discontinuity the bag is part of the first frame: scenery, not news.
         for t in times(100, 140) { h.push(scene.frame(pts: t, [.bag(x: 0.5, y: 0.5)])) }
         #expect(h.starts.count == 1)

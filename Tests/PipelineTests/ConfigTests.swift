@@ -110,8 +110,13 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         #expect(dumping.zone == Zone(id: "apron", polygon: .rectangle(x0: 0, y0: 0.5, x1: 1, y1: 1)))
         #expect(dumping.schedule == Schedule(windows: ["20:00-06:00"], utcOffset: "+08:00"))
         #expect(dumping.options == ["min_static_seconds": 30])
-        let rule = try dumping.makeRule(format: .gray(320, 180))
-        #expect(rule.descriptor.id == "abandoned-object")
+        // Decoded once at load into the typed options the rule runs with, zone and schedule included.
+        let typed = try #require(dumping.spec.options as? AbandonedObjectOptions)
+        #expect(typed.minStaticSeconds == 30)
+        #expect(typed.unattendedSeconds == AbandonedObjectOptions().unattendedSeconds)
+        #expect(typed.zone == dumping.zone)
+        #expect(typed.schedule == dumping.schedule)
+        #expect(dumping.spec.makeRule(format: .gray(320, 180)).descriptor.id == "abandoned-object")
         #expect(gate.rules[1].category == CaseCategory(code: "09999", name: "本地事项"))
         #expect(gate.rules[1].zone == .wholeFrame)
 
@@ -120,7 +125,7 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         #expect(clip.urlTemplate == "clips/street.mp4")
         #expect(config.ingestOptions(for: clip).keyframesOnly)
         #expect(clip.rules[0].schedule.utcOffset == "+00:00")
-        #expect(try clip.rules[0].makeRule(format: .gray(160, 90)).descriptor.id == "zone-activity")
+        #expect(clip.rules[0].spec.descriptor.id == "zone-activity")
     }
 
     @Test func fiveMistakesAreAllReportedWithTheirPositions() throws {

@@ -15,66 +15,71 @@ internal import Yams
 ///   checked against the rule's ranges when the config loads.
 public struct RuleConfig: Sendable, Hashable {
     /// The rule id, e.g. `abandoned-object`.
-    public var type: String
+    public var type: String { spec.descriptor.id }
     /// The category drafts from this rule are filed under.
     public var category: CaseCategory
     /// Where the rule looks.
     public var zone: Zone
     /// When the rule is active.
     public var schedule: Schedule
-    /// The rule's own options as written (without `zone` and `schedule`).
-    public var options: ConfigNode
+    /// The rule's own options as written (without `zone` and `schedule`), kept for re-deriving a spec with one
+    /// option changed (``setting(option:to:registry:)``).
+    public private(set) var options: ConfigNode
+    /// The rule's type and options, decoded and validated once: exactly what runs.
+    public private(set) var spec: RuleSpec
 
-    /// Creates a rule entry.
+    /// Creates a rule entry, decoding and validating its options.
+    /// - Throws: `OptionsError` (unknown type, unknown option, value out of range) or `DecodingError` (wrong
+    ///   value type), with paths inside the rule entry.
     public init(type: String, category: CaseCategory, zone: Zone = .wholeFrame, schedule: Schedule = .always,
-                options: ConfigNode = .emptyMapping) {
-        self.type = type
+                options: ConfigNode = .emptyMapping, registry: RuleRegistry = .standard) throws {
         self.category = category
         self.zone = zone
         self.schedule = schedule
         self.options = options
+        spec = try Self.decodeSpec(type: type, zone: zone, schedule: schedule, options: options, registry: registry)
     }
 
-    /// Builds the rule for frames of `format`.
-    ///
-    /// A loaded config has built every rule once already (against a nominal 320x180 format), so this fails only
-    /// for entries made in code.
+    /// The same entry with one option set to `value` (a backtest sweep, a what-if), validated like a loaded one.
     /// - Parameters:
-    ///   - format: the analysis frame size.
-    ///   - registry: where `type` is looked up.
-    /// - Throws: `OptionsError` (unknown type, unknown option, value out of range) or `DecodingError` (wrong
-    ///   value type), with paths inside the rule entry.
-    public func makeRule(format: FrameFormat, registry: RuleRegistry = .standard) throws -> AnyRule {
-        let request = BuildRequest(type: type, format: format, registry: registry)
+    ///   - option: an option key of the rule, e.g. `min_static_seconds`.
+    ///   - value: the number to set.
+    /// - Throws: `OptionsError` when the key is unknown or the value out of range.
+    public func setting(option: String, to value: Double, registry: RuleRegistry = .standard) throws -> RuleConfig {
+        var changed = self
+        changed.options = options.setting([.init(key: option, value: .number(value))])
+        changed.spec = try Self.decodeSpec(type: type, zone: zone, schedule: schedule, options: changed.options,
+                                           registry: registry)
+        return changed
+    }
+
+    private static func decodeSpec(type: String, zone: Zone, schedule: Schedule, options: ConfigNode,
+                                   registry: RuleRegistry) throws -> RuleSpec {
         let merged = options.setting([
             .init(key: "zone", value: zone.configNode),
             .init(key: "schedule", value: schedule.configNode),
         ])
-        return try YAMLDecoder().decode(RuleBuilder.self, from: merged.yamlNode,
-                                        userInfo: [BuildRequest.userInfoKey: request]).rule
+        return try YAMLDecoder().decode(SpecDecoder.self, from: merged.yamlNode,
+                                        userInfo: [SpecRequest.userInfoKey: SpecRequest(type: type, registry: registry)]).spec
     }
-
-    /// The frame size rules are test-built against while loading; options do not depend on it.
-    static let nominalFormat = FrameFormat.gray(320, 180)
 }
 
-/// What ``RuleBuilder`` should build.
-private struct BuildRequest {
+/// Which rule ``SpecDecoder`` should decode options for.
+private struct SpecRequest {
     let type: String
-    let format: FrameFormat
     let registry: RuleRegistry
     // The literal is a valid key; the initialiser is failable only for historical reasons.
-    static let userInfoKey = CodingUserInfoKey(rawValue: "streetwatch.rule.build")!
+    static let userInfoKey = CodingUserInfoKey(rawValue: "streetwatch.rule.spec")!
 }
 
-/// Hands the Detector a decoder positioned at the rule's options mapping.
-private struct RuleBuilder: Decodable {
-    let rule: AnyRule
+/// Hands the Detector's registry a decoder positioned at the rule's options mapping.
+private struct SpecDecoder: Decodable {
+    let spec: RuleSpec
     init(from decoder: any Decoder) throws {
-        guard let request = decoder.userInfo[BuildRequest.userInfoKey] as? BuildRequest else {
-            throw ConfigProblem("rule options decode only through RuleConfig.makeRule")
+        guard let request = decoder.userInfo[SpecRequest.userInfoKey] as? SpecRequest else {
+            throw ConfigProblem("rule options decode only through RuleConfig")
         }
-        rule = try request.registry.makeRule(type: request.type, options: decoder, format: request.format)
+        spec = try request.registry.spec(type: request.type, options: decoder)
     }
 }
 
@@ -105,13 +110,14 @@ extension RuleConfig: ConfigDecodable {
                 f.fail(.options, "expected a mapping of the rule's options")
             }
         }
-        // Build once now so that unknown types, unknown options and out-of-range values are reported with
-        // everything else, instead of when the camera first connects.
+        // Decoded once, here: unknown types, unknown options and out-of-range values are reported with
+        // everything else, and the spec that passed is the one that runs.
+        var built: RuleConfig?
         if let type {
-            let trial = RuleConfig(type: type, category: category ?? CaseCategory(code: "", name: ""),
-                                   zone: zone ?? .wholeFrame, schedule: schedule ?? .always, options: options)
             do {
-                _ = try trial.makeRule(format: Self.nominalFormat, registry: context.registry)
+                built = try RuleConfig(type: type, category: category ?? CaseCategory(code: "", name: ""),
+                                       zone: zone ?? .wholeFrame, schedule: schedule ?? .always, options: options,
+                                       registry: context.registry)
             } catch {
                 let base = f.path
                 context.record(error, at: base + ["options"]) { inner in
@@ -120,8 +126,8 @@ extension RuleConfig: ConfigDecodable {
                 }
             }
         }
-        guard let type, let category, !f.failed else { throw AlreadyRecorded() }
-        self.init(type: type, category: category, zone: zone ?? .wholeFrame, schedule: schedule ?? .always, options: options)
+        guard let built, category != nil, !f.failed else { throw AlreadyRecorded() }
+        self = built
     }
 }
 

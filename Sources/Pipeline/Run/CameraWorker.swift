@@ -71,8 +71,8 @@ public struct CameraWorker: Sendable {
         progress: (@Sendable (WorkerSummary) -> Void)? = nil
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
-        var rules: [AnyRule] = []
-        var contexts: [String: CaseContext] = [:]
+        var detector: CameraDetector?
+        let contexts = caseContexts()
         var tracker = IncidentTracker(cameraID: camera.id, options: TrackerOptions(cooldown: group.defaults.dedupCooldownSeconds))
         tracker.resume(from: try await store.openIncidents(camera: camera.id), at: Date())
         var clock: StreamClock?
@@ -112,13 +112,13 @@ public struct CameraWorker: Sendable {
             for try await event in events {
                 switch event {
                 case .frame(let frame, let full):
-                    if rules.isEmpty { (rules, contexts) = try makeRules(format: frame.format) }
+                    var rules = detector ?? CameraDetector(specs: camera.rules.map(\.spec), format: frame.format)
                     let streamClock = clock ?? StreamClock(origin: origin
                         ?? frame.capturedAt.map { Date(timeIntervalSince1970: $0 - frame.pts) } ?? Date())
                     clock = streamClock
                     if let full { recent.offer(full) }
-                    var found: [Finding] = []
-                    for index in rules.indices { found += rules[index].process(frame) }
+                    let found = rules.process(frame)
+                    detector = rules
                     try await handle(found, full: full, clock: streamClock)
                     for event in tracker.advance(to: frame.pts, clock: streamClock) {
                         try await store.apply(event)
@@ -131,9 +131,9 @@ public struct CameraWorker: Sendable {
                 case .discontinuity(let cause):
                     summary.discontinuities += 1
                     logger.warning("discontinuity: rules reset", metadata: ["cause": "\(cause)"])
-                    guard let streamClock = clock else { continue }
-                    var found: [Finding] = []
-                    for index in rules.indices { found += rules[index].discontinuity() }
+                    guard let streamClock = clock, var rules = detector else { continue }
+                    let found = rules.discontinuity()
+                    detector = rules
                     try await handle(found, full: nil, clock: streamClock)
                     tracker.detectorRestarted(at: streamClock.wallClock(summary.lastPTS))
                 }
@@ -144,9 +144,8 @@ public struct CameraWorker: Sendable {
             logger.info("stopped")
             return summary
         }
-        if let streamClock = clock {
-            var found: [Finding] = []
-            for index in rules.indices { found += rules[index].finish(at: summary.lastPTS) }
+        if let streamClock = clock, var rules = detector {
+            let found = rules.finish(at: summary.lastPTS)
             try await handle(found, full: nil, clock: streamClock)
             for event in tracker.finish() {
                 try await store.apply(event)
@@ -159,22 +158,19 @@ public struct CameraWorker: Sendable {
         return summary
     }
 
-    /// Builds the camera's rules for the analysis size, and the case context of each (rule, zone).
-    func makeRules(format: FrameFormat) throws -> ([AnyRule], [String: CaseContext]) {
-        var rules: [AnyRule] = []
+    /// The case context of each (rule, zone) of the camera.
+    func caseContexts() -> [String: CaseContext] {
         var contexts: [String: CaseContext] = [:]
         for entry in camera.rules {
-            let rule = try entry.makeRule(format: format)
-            rules.append(rule)
             let location = camera.location
             contexts[Self.key(rule: entry.type, zone: entry.zone.id)] = CaseContext(
                 camera: CameraRef(id: camera.id, name: camera.name, gb28181ID: location.gb28181ID),
                 location: CaseLocation(address: location.address, longitude: location.longitude,
                                        latitude: location.latitude, crs: location.crs.rawValue, gridCode: location.gridCode),
-                category: entry.category, ruleID: entry.type, ruleVersion: rule.descriptor.version,
+                category: entry.category, ruleID: entry.type, ruleVersion: entry.spec.descriptor.version,
                 zoneID: entry.zone.id, divisionCode: location.divisionCode)
         }
-        return (rules, contexts)
+        return contexts
     }
 
     static func key(rule: String, zone: String) -> String { "\(rule)\u{1F}\(zone)" }

@@ -1,0 +1,544 @@
+/// How a camera's ``SceneModel`` adapts. One setting per camera, shared by every rule on it; each value is a
+/// physical constant (seconds, gray levels, fractions of the frame), so 5 fps and 25 fps cameras and any
+/// analysis size behave alike (Tian, Feris & Hampapur tie update rates to time, not frame count).
+public struct SceneSettings: Sendable, Hashable {
+    /// Time constant of the short-term background: how fast something that stopped moving stops being
+    /// "motion". A couple of seconds is how long a walker takes to clear a spot; it also averages sensor noise
+    /// over ~10 frames at 5 fps, which is what makes the static test work on dark, noisy night pictures.
+    public var shortSeconds: Double = 2
+    /// Time constant of the long-term background on pixels that look like background (follows daylight drift).
+    public var longSeconds: Double = 60
+    /// Time constant of the long-term background where the picture differs from it: how long a new static thing
+    /// takes to become scenery. An hour, so that a stall stays visible for a whole market morning and a dumped
+    /// bag for far longer than any dwell a rule waits for; ghosts are healed explicitly instead of by fading.
+    public var absorbSeconds: Double = 3600
+    /// Smallest gray-level difference between the current frame and a background that counts as motion or
+    /// foreground. Compressed street video carries ±5 levels of block noise on still areas; three times that
+    /// keeps it out of the per-frame masks. Noisy pixels raise their own bar above it (``noiseFactor``).
+    public var minDifference: Float = 15
+    /// Smallest difference between the *short-term* and the long-term background that counts as something
+    /// arrived and stayed. The short-term background is a ~10-frame average, so its noise is a third of a
+    /// single frame's: a lower floor than ``minDifference`` finds a dark bag on a night IR picture whose
+    /// contrast was halved, while the per-pixel noise term keeps swaying trees out.
+    public var minStaticDifference: Float = 10
+    /// Motion threshold in units of the pixel's own noise: the running median of its frame-to-frame change, so
+    /// swaying trees, water and flicker raise their own bar. For Gaussian noise that median is 0.95 σ√2, so
+    /// 4 ≈ 5.4 σ of one frame.
+    public var noiseFactor: Float = 4
+    /// Static threshold in units of the same noise estimate, for the averaged short-term background (noise
+    /// ≈ 0.22 σ at a 2 s time constant and 5 fps): 2 × 1.35 σ ≈ 12 σ of the average, safely above noise while
+    /// a 10-level object on a clean picture still counts.
+    public var staticNoiseFactor: Float = 2
+    /// How fast (gray levels per second) the per-pixel noise estimate moves towards that running median.
+    public var noiseRate: Double = 2
+    /// Fraction of the frame that may move or differ before the frame is a global change (light switched,
+    /// clouds, camera moved) rather than things in the scene: people and vehicles rarely cover half a street
+    /// view. Timers freeze on such frames (``SceneVerdict/suppressed``).
+    public var globalChangeFraction: Double = 0.5
+    /// A settled change over more than ``lastingChangeFraction`` that lasts this long is the new normal: the
+    /// long-term background is rebuilt from the short-term one, except where static evidence predates the change
+    /// (counted in ``SceneStats/relearns``).
+    public var relearnSeconds: Double = 5
+    /// Fraction of the frame that may differ from the long-term background while agreeing with the short-term
+    /// one before it counts as a lasting light change: a quarter of a street view is no object or stall, but a
+    /// floodlight or a shadow that has settled.
+    public var lastingChangeFraction: Double = 0.25
+    /// Static evidence (seconds) a pixel needs to be part of a static-region candidate. Rules apply their own,
+    /// longer minimum (`min_static_seconds`) to the region; this only keeps one-second stops out of the list.
+    public var candidateSeconds: Float = 3
+    /// Window of the presence average used for occupancy: long enough that a steady stream of passers-by or
+    /// traffic (each pixel covered a few seconds at a time) does not add up, short against any dwell worth
+    /// reporting.
+    public var presenceSeconds: Double = 20
+    /// Share of the presence window a pixel must differ to count as occupied: present most of the time,
+    /// allowing for customers' legs and threshold flicker.
+    public var occupiedShare: Float = 0.75
+    /// Smallest region counted anywhere, as a fraction of the frame: below it, isolated specks (≈ 6×6 px at
+    /// 320×180) that survive opening.
+    public var minRegionFraction: Double = 0.0006
+    /// Static pieces closer than this (fraction of the frame width) are one object: a bag with a light and a
+    /// dark side, or a heap, splits in the mask but is one thing to a reviewer.
+    public var fragmentGapFraction: Double = 0.015
+
+    /// The defaults above.
+    public init() {}
+}
+
+/// What one frame turned out to be.
+public enum SceneVerdict: Sendable, Equatable {
+    /// The first frame after creation or reset: models were initialised from it; nothing is known yet.
+    case initialised
+    /// A usable frame.
+    case normal
+    /// Most of the picture changed at once; masks are not meaningful and rules must not advance timers.
+    case suppressed
+}
+
+/// Camera-wide counters, so that nothing the scene model ignores disappears silently.
+public struct SceneStats: Sendable, Hashable {
+    /// Frames seen.
+    public var frames = 0
+    /// Frames whose brightness moved and was compensated by the global photometric fit (exposure, ramp).
+    public var gainCompensatedFrames = 0
+    /// Frames ignored for detection because most of the picture changed at once.
+    public var suppressedFrames = 0
+    /// Times the long-term background was rebuilt after a lasting global change.
+    public var relearns = 0
+    /// Static regions found to be ghosts (something that left) and healed into the background.
+    public var ghostsHealed = 0
+    /// Calls to ``SceneModel/reset()``.
+    public var resets = 0
+
+    /// All counters zero.
+    public init() {}
+}
+
+/// One camera's picture of its scene, computed once per frame and read by every rule on the camera.
+///
+/// Holds a short-term and a long-term background with a global photometric fit (exposure jumps, ramps,
+/// auto-gain), per-pixel noise, motion and foreground masks, per-pixel static evidence and presence, the
+/// static-region candidates of this frame (ghosts already healed) and short-lived tracks of moving blobs.
+///
+/// Static test: a pixel holds something that arrived and stayed when the *short-term* background (a few
+/// seconds' average) differs from the long-term one while the frame agrees with the short-term one: the
+/// dual-background idea of Porikli, Ivanov and Haga (EURASIP JASP 2008), on averaged pictures so that night
+/// noise does not flood it. Evidence grows while static, is held while something moves over it (occlusion)
+/// and decays twice as fast otherwise (Foggia et al.'s heat map, with hysteresis).
+public struct SceneModel: Sendable {
+    /// The analysis plane size.
+    public let format: FrameFormat
+    /// How it adapts.
+    public let settings: SceneSettings
+    /// The latest frame.
+    public private(set) var frame: VideoFrame?
+    /// What the latest frame was.
+    public private(set) var verdict: SceneVerdict = .initialised
+    /// Seconds since the previous frame, clamped to [0, 1].
+    public private(set) var deltaTime = 0.0
+    /// Counters since creation.
+    public private(set) var stats = SceneStats()
+    /// Static-region candidates of the latest frame (objects and undecided; ghosts are healed, not listed).
+    public private(set) var candidates: [StaticRegion] = []
+    /// Candidates the scene model itself rejected in the latest frame, with why.
+    public private(set) var rejected: [RejectedRegion] = []
+    /// Regions that have been present (differing from the long-term background) most of the last
+    /// ``SceneSettings/presenceSeconds``: what occupancy rules measure.
+    private(set) var occupied: [Component] = []
+    /// Tracks of moving blobs (people, vehicles) seen within the last seconds.
+    public private(set) var movers = MoverTracker()
+    /// This frame's moving blobs, despeckled.
+    private(set) var moving: [Component] = []
+
+    /// Long-term background in its own photometric reference.
+    private(set) var long: [Float]
+    /// Short-term background in its own reference.
+    private(set) var short: [Float]
+    /// Per-pixel running median of the absolute frame-to-frame change.
+    private(set) var noise: [Float]
+    private var previous: [UInt8]
+    /// 1 where the frame differs from the short-term background: motion.
+    public private(set) var motion: [UInt8]
+    /// 1 where the frame differs from the long-term background.
+    public private(set) var foreground: [UInt8]
+    /// 1 where the short-term background differs from the long-term one: arrived and stayed.
+    private var staticNow: [UInt8]
+    /// Seconds of static evidence per pixel.
+    public private(set) var evidence: [Float]
+    /// Share of recent time each pixel differed from the long-term background.
+    private(set) var presence: [Float]
+    /// Stream time each pixel last showed motion, relative to ``timeBase``.
+    private(set) var lastMotion: [Float]
+    /// Photometric fit frame ≈ gain × background + offset, per background.
+    private(set) var toLong = Photometric.identity
+    private(set) var toShort = Photometric.identity
+    private var timeBase: Timestamp = 0
+    private var lastPts: Timestamp?
+    private var changeSince: Timestamp?
+    private var scratchA: [UInt8], scratchB: [UInt8], scratchMask: [UInt8], labels: [UInt8]
+
+    /// A model for frames of `format`.
+    public init(format: FrameFormat, settings: SceneSettings = SceneSettings()) {
+        self.format = format
+        self.settings = settings
+        let n = format.width * format.height
+        long = [Float](repeating: 0, count: n)
+        short = long
+        noise = long
+        presence = long
+        evidence = long
+        lastMotion = [Float](repeating: -.infinity, count: n)
+        previous = [UInt8](repeating: 0, count: n)
+        motion = previous
+        foreground = previous
+        staticNow = previous
+        scratchA = previous
+        scratchB = previous
+        scratchMask = previous
+        labels = previous
+    }
+
+    /// Stream time the latest frame was shown at.
+    public var pts: Timestamp { frame?.pts ?? 0 }
+
+    /// Forgets everything learnt; the next frame initialises the models again. Counters stay.
+    public mutating func reset() {
+        lastPts = nil
+        changeSince = nil
+        frame = nil
+        verdict = .initialised
+        candidates = []
+        rejected = []
+        occupied = []
+        movers = MoverTracker()
+        stats.resets += 1
+    }
+
+    /// Compares `frame` with the backgrounds, updates evidence, candidates and tracks, then learns from it.
+    /// - Parameter frame: the next frame of ``format`` (``CameraDetector`` rebuilds the model on a size change).
+    /// - Returns: what the frame was; rules act only on ``SceneVerdict/normal`` frames.
+    @discardableResult
+    public mutating func update(_ frame: VideoFrame) -> SceneVerdict {
+        precondition(frame.format == format, "frame \(frame.format) given to a scene model for \(format)")
+        stats.frames += 1
+        self.frame = frame
+        candidates = []
+        rejected = []
+        moving = []
+        guard let previousPts = lastPts else {
+            initialise(from: frame)
+            verdict = .initialised
+            return verdict
+        }
+        // Frames can arrive late, twice, or after a gap; learning rates use a clamped step so one long gap does
+        // not overwrite a model with a single frame (a real discontinuity goes through reset()).
+        deltaTime = min(max(frame.pts - previousPts, 0), 1)
+        lastPts = frame.pts
+        verdict = learn(frame)
+        if verdict == .normal {
+            findMovers()
+            findCandidates(frame)
+            findOccupied(frame)
+        }
+        return verdict
+    }
+
+    // MARK: Pixels
+
+    private mutating func learn(_ frame: VideoFrame) -> SceneVerdict {
+        toShort = Photometric.fit(frame.pixels, short, previous: toShort)
+        toLong = Photometric.fit(frame.pixels, long, previous: toLong)
+        if toLong.isNoticeable { stats.gainCompensatedFrames += 1 }
+        let now = Float(frame.pts - timeBase)
+        let dt = Float(deltaTime)
+        let aShort = Float(min(1, deltaTime / settings.shortSeconds))
+        let aLong = Float(min(1, deltaTime / settings.longSeconds))
+        let aAbsorb = Float(min(1, deltaTime / settings.absorbSeconds))
+        let aPresence = Float(min(1, deltaTime / settings.presenceSeconds))
+        let noiseStep = dt * Float(settings.noiseRate)
+        let minDiff = settings.minDifference, minStatic = settings.minStaticDifference
+        let k = settings.noiseFactor, kStatic = settings.staticNoiseFactor
+        let sS = toShort, sL = toLong
+        let count = frame.pixels.count
+        var moving: UInt32 = 0, differing: UInt32 = 0, settled: UInt32 = 0
+        frame.pixels.withUnsafeBufferPointer { px in
+        previous.withUnsafeBufferPointer { pv in
+        short.withUnsafeMutableBufferPointer { bs in
+        long.withUnsafeMutableBufferPointer { bl in
+        noise.withUnsafeMutableBufferPointer { nz in
+        motion.withUnsafeMutableBufferPointer { mo in
+        foreground.withUnsafeMutableBufferPointer { fg in
+        staticNow.withUnsafeMutableBufferPointer { st in
+            // Branch-free over buffer pointers so LLVM vectorises it (explicit SIMD selects compiled to per-lane
+            // loops in Swift 6.3).
+            for i in 0..<count {
+                let v = Float(px[i])
+                let n = nz[i]
+                let threshold = max(minDiff, k * n)
+                let shortHere = bs[i] * sS.gain + sS.offset
+                let longHere = bl[i] * sL.gain + sL.offset
+                let isMoving: UInt8 = abs(v - shortHere) > threshold ? 1 : 0
+                let differs: UInt8 = abs(v - longHere) > threshold ? 1 : 0
+                // Both backgrounds in the frame's reference: the short one is an average, so noise cancels.
+                let isStatic: UInt8 = abs(shortHere - longHere) > max(minStatic, kStatic * n) ? 1 : 0
+                mo[i] = isMoving
+                fg[i] = differs
+                st[i] = isStatic
+                moving &+= UInt32(isMoving)
+                differing &+= UInt32(differs)
+                settled &+= UInt32(isStatic & (1 &- isMoving))
+                // Sigma-delta estimate of the median change (after Manzanera and Richefeu, 2007).
+                let change = abs(v - Float(pv[i]))
+                nz[i] = max(0, n + (change > n ? noiseStep : -noiseStep))
+                bs[i] += aShort * ((v - sS.offset) / sS.gain - bs[i])
+                let rate = (differs | isStatic) != 0 ? aAbsorb : aLong
+                bl[i] += rate * ((v - sL.offset) / sL.gain - bl[i])
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        previous = frame.pixels
+        let n = Double(count)
+        let movingFraction = Double(moving) / n, differingFraction = Double(differing) / n
+        let changed = max(movingFraction, differingFraction) > settings.globalChangeFraction
+        let lasting = Double(settled) / n > settings.lastingChangeFraction
+            || (changed && movingFraction < settings.globalChangeFraction)
+        if changed {
+            stats.suppressedFrames += 1
+        } else {
+            accumulate(now: now, dt: dt, aPresence: aPresence)
+        }
+        guard changed || lasting else {
+            changeSince = nil
+            return .normal
+        }
+        let since = changeSince ?? frame.pts
+        changeSince = since
+        if frame.pts - since >= settings.relearnSeconds, movingFraction < settings.globalChangeFraction {
+            relearn(keepingEvidenceOlderThan: Float(frame.pts - since) + 1)
+            changeSince = nil
+        }
+        return changed ? .suppressed : .normal
+    }
+
+    /// Static evidence, presence and last-motion times from this frame's masks (usable frames only, so that a
+    /// light switching on neither starts nor ages anything).
+    private mutating func accumulate(now: Float, dt: Float, aPresence: Float) {
+        let decay = 2 * dt
+        motion.withUnsafeBufferPointer { mo in
+        foreground.withUnsafeBufferPointer { fg in
+        staticNow.withUnsafeBufferPointer { st in
+        evidence.withUnsafeMutableBufferPointer { ev in
+        presence.withUnsafeMutableBufferPointer { pr in
+        lastMotion.withUnsafeMutableBufferPointer { lm in
+            for i in 0..<ev.count {
+                // Static and still → +dt; static under something moving (occlusion) → hold; otherwise decay
+                // twice as fast, so a flickering border pixel (on 2 frames in 3) still gains.
+                let fs = Float(st[i]), fm = Float(mo[i])
+                let old = ev[i]
+                ev[i] = fs * (old + (1 - fm) * dt) + (1 - fs) * max(old - decay, 0)
+                pr[i] += aPresence * (Float(fg[i]) - pr[i])
+                lm[i] = mo[i] != 0 ? now : lm[i]
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+    }
+
+    /// Adopts the short-term background as the long-term one after a lasting global change, except on pixels
+    /// whose static evidence predates the change: an object left before the lights changed stays news.
+    private mutating func relearn(keepingEvidenceOlderThan age: Float) {
+        let toFrameShort = toShort, toFrameLong = toLong
+        for i in long.indices where evidence[i] < age {
+            // Short-term value in the long-term model's reference.
+            long[i] = ((short[i] * toFrameShort.gain + toFrameShort.offset) - toFrameLong.offset) / toFrameLong.gain
+            evidence[i] = 0
+            foreground[i] = 0
+        }
+        stats.relearns += 1
+    }
+
+    /// Makes the long-term background agree with the short-term one at `pixels` (a ghost: the picture there is
+    /// scenery the long-term model has not seen yet) and clears their evidence and presence.
+    private mutating func heal(_ pixels: [Int32]) {
+        for p in pixels {
+            let i = Int(p)
+            long[i] = ((short[i] * toShort.gain + toShort.offset) - toLong.offset) / toLong.gain
+            evidence[i] = 0
+            presence[i] = 0
+            foreground[i] = 0
+        }
+        stats.ghostsHealed += 1
+    }
+
+    private mutating func initialise(from frame: VideoFrame) {
+        lastPts = frame.pts
+        timeBase = frame.pts
+        previous = frame.pixels
+        deltaTime = 0
+        toShort = .identity
+        toLong = .identity
+        changeSince = nil
+        // Start from the threshold floor's share so the first frames neither flood nor freeze the masks.
+        let startNoise = settings.minDifference / (2 * settings.noiseFactor)
+        for i in frame.pixels.indices {
+            let v = Float(frame.pixels[i])
+            short[i] = v
+            long[i] = v
+            noise[i] = startNoise
+            evidence[i] = 0
+            presence[i] = 0
+            lastMotion[i] = -.infinity
+            motion[i] = 0
+            foreground[i] = 0
+        }
+    }
+
+    // MARK: Regions
+
+    /// Background value of pixel `i` as the current frame would show it.
+    @inline(__always) func longValue(_ i: Int) -> Float { long[i] * toLong.gain + toLong.offset }
+    /// Short-term background value of pixel `i` as the current frame would show it.
+    @inline(__always) func shortValue(_ i: Int) -> Float { short[i] * toShort.gain + toShort.offset }
+
+    /// Stream time pixel `i` last moved (`-infinity` when never).
+    public func lastMotion(at i: Int) -> Timestamp {
+        let t = lastMotion[i]
+        return t.isFinite ? Double(t) + timeBase : -.infinity
+    }
+
+    private var minRegionPixels: Int { max(6, Int(settings.minRegionFraction * Double(format.width * format.height))) }
+
+    private mutating func findMovers() {
+        scratchMask = motion
+        Morphology.open(&scratchMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
+        moving = ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
+                                          minArea: minRegionPixels, labels: &labels)
+        movers.advance(moving.map { MovingBlob(box: $0.box, area: $0.area) }, pts: pts, format: format)
+    }
+
+    private mutating func findCandidates(_ frame: VideoFrame) {
+        let threshold = settings.candidateSeconds
+        // Enough evidence, and still different now (static, or hidden by something moving over it): a thing
+        // that has gone leaves the list at once instead of when its evidence has decayed.
+        evidence.withUnsafeBufferPointer { ev in
+        staticNow.withUnsafeBufferPointer { st in
+        motion.withUnsafeBufferPointer { mo in
+            scratchMask.withUnsafeMutableBufferPointer { m in
+                for i in 0..<ev.count { m[i] = (ev[i] >= threshold ? 1 : 0) & (st[i] | mo[i]) }
+            }
+        }
+        }
+        }
+        Morphology.open(&scratchMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
+        let pieces = ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
+                                              minArea: 1, labels: &labels)
+        let gap = max(2, Int((settings.fragmentGapFraction * Double(format.width)).rounded()))
+        for group in Component.mergingFragments(pieces, gap: gap) {
+            guard group.area >= minRegionPixels else {
+                rejected.append(RejectedRegion(box: group.box, area: group.area, reason: .tooSmall))
+                continue
+            }
+            let edges = EdgeEvidence.crossContrast(group, model: self, inside: scratchMask)
+            let ratio = Double((edges.current + 1) / (edges.background + 1))
+            if ratio < EdgeEvidence.ghostBelow {
+                heal(group.pixels)
+                rejected.append(RejectedRegion(box: group.box, area: group.area, reason: .ghost))
+                continue
+            }
+            candidates.append(region(group, edgeRatio: ratio, frame: frame))
+        }
+    }
+
+    private func region(_ group: Component, edgeRatio: Double, frame: VideoFrame) -> StaticRegion {
+        var contrast: Float = 0
+        var staticTimes: [Float] = [], settled: [Float] = []
+        staticTimes.reserveCapacity(group.area)
+        settled.reserveCapacity(group.area)
+        var recentlyMoving = 0
+        let now = Float(pts - timeBase)
+        for p in group.pixels {
+            let i = Int(p)
+            staticTimes.append(evidence[i])
+            settled.append(lastMotion[i])
+            contrast += abs(shortValue(i) - longValue(i))
+            if now - lastMotion[i] < 1 { recentlyMoving += 1 }
+        }
+        staticTimes.sort()
+        settled.sort()
+        let median = settled[settled.count / 2]
+        let w = format.width, h = format.height
+        let box = group.box
+        return StaticRegion(
+            pixels: group.pixels, box: box,
+            staticSeconds: Double(staticTimes[staticTimes.count / 2]),
+            // The object dates from when its pixels last changed (set down, owner's hand gone), at the median
+            // pixel; evidence would date it too early, it also counts an owner crouching still.
+            settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticTimes[staticTimes.count / 2]),
+            edgeRatio: edgeRatio, contrast: Double(contrast) / Double(group.area),
+            movingShare: Double(recentlyMoving) / Double(group.area),
+            touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
+    }
+
+    private mutating func findOccupied(_ frame: VideoFrame) {
+        let share = settings.occupiedShare
+        presence.withUnsafeBufferPointer { pr in
+            scratchMask.withUnsafeMutableBufferPointer { m in
+                for i in 0..<pr.count { m[i] = pr[i] >= share ? 1 : 0 }
+            }
+        }
+        Morphology.open(&scratchMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
+        var kept: [Component] = []
+        for component in ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
+                                                  minArea: minRegionPixels, labels: &labels) {
+            let edges = EdgeEvidence.crossContrast(component, model: self, inside: scratchMask)
+            if Double((edges.current + 1) / (edges.background + 1)) < EdgeEvidence.ghostBelow {
+                heal(component.pixels)
+                continue
+            }
+            kept.append(component)
+        }
+        occupied = kept
+    }
+}
+
+/// A global brightness mapping frame ≈ gain × background + offset, fitted robustly per frame.
+///
+/// A pure gain explains an exposure or iris change; the offset takes up what a gain cannot (an `eq`
+/// brightness step, IR illuminators switching, black-level shifts), so that neither makes the masks light up.
+struct Photometric: Sendable, Hashable {
+    var gain: Float
+    var offset: Float
+
+    static let identity = Photometric(gain: 1, offset: 0)
+
+    /// Whether the mapping moves brightness enough to call the frame compensated.
+    var isNoticeable: Bool { abs(gain - 1) > 0.05 || abs(offset) > 4 }
+
+    /// Fits the mapping on a sparse grid of pixels, twice: the second pass keeps only samples within a band of
+    /// the first fit, so that foreground (a white van, a crowd) does not pull it.
+    static func fit(_ pixels: [UInt8], _ background: [Float], previous: Photometric) -> Photometric {
+        pixels.withUnsafeBufferPointer { px in
+            background.withUnsafeBufferPointer { bg in
+                var estimate = solve(px, bg, around: nil) ?? previous
+                if let refined = solve(px, bg, around: estimate) { estimate = refined }
+                return estimate
+            }
+        }
+    }
+
+    /// Least squares of frame on background over the sample grid, optionally only near `around`. When the
+    /// background has too little spread to separate gain from offset (a dark, flat night picture), it falls
+    /// back to a pure gain.
+    private static func solve(_ px: UnsafeBufferPointer<UInt8>, _ bg: UnsafeBufferPointer<Float>,
+                              around: Photometric?) -> Photometric? {
+        let step = 17  // ~3 400 samples at 320×180; prime so the grid does not alias with rows.
+        var n: Float = 0, sb: Float = 0, sv: Float = 0, sbb: Float = 0, sbv: Float = 0
+        var i = 0
+        while i < px.count {
+            let v = Float(px[i]), b = bg[i]
+            // Clipped pixels carry no brightness information.
+            var use = v > 3 && v < 252 && b > 3 && b < 252
+            if let f = around { use = use && abs(v - (f.gain * b + f.offset)) < 0.12 * b + 6 }
+            if use {
+                n += 1; sb += b; sv += v; sbb += b * b; sbv += b * v
+            }
+            i += step
+        }
+        guard n >= 50, sb > 0 else { return nil }
+        let meanB = sb / n, meanV = sv / n
+        let varB = sbb / n - meanB * meanB
+        let ratio = Photometric(gain: max(0.2, min(5, meanV / meanB)), offset: 0)
+        guard varB > 100 else { return ratio }  // σ < 10 gray levels: too flat for two parameters.
+        let gain = (sbv / n - meanB * meanV) / varB
+        guard gain > 0.3, gain < 3 else { return ratio }
+        return Photometric(gain: gain, offset: meanV - gain * meanB)
+    }
+}
