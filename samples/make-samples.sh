@@ -16,16 +16,20 @@ encode() {
 }
 
 # street-left-object.mp4 — 30 s, 640x360, 25 fps, H.264 GOP 50: a textured gray street, a dark "person" box
-# and a dark "bag" that appears at 8 s and stays. Sensor noise on top. The person was meant to walk, but
-# drawbox in FFmpeg 5.1 evaluates its position once, so it stands at x 580 from the first frame (part of the
-# background); the scenes below move things with overlay instead. Kept as it is: tests and labels use this clip.
-ffmpeg -nostdin -hide_banner -loglevel error -y -threads 1 \
-    -f lavfi -i "color=c=0x808080:s=640x360:r=25:d=30" \
-    -vf "drawgrid=w=80:h=60:t=1:c=0x707070,\
+# and a dark "bag" that is carried in and stays. Sensor noise on top. The first person box was meant to walk,
+# but drawbox in FFmpeg 5.1 evaluates its position once, so it stands still from the first frame (part of the
+# background). The carrier is an overlay (evaluated per frame): he walks in from the left 4-8 s carrying the
+# bag at his side, sets it down at x 420-460, y 280-310 at 8 s, and walks off to the right, out of the picture
+# by 13 s. A dumped thing is brought by somebody; the abandoned-object rule looks for that owner.
+ffmpeg -nostdin -hide_banner -loglevel error -y -threads 1 -filter_complex "\
+color=c=0x808080:s=640x360:r=25:d=30,drawgrid=w=80:h=60:t=1:c=0x707070,\
 drawbox=x='mod(t*60,640)':y=200:w=30:h=80:c=0x303030:t=fill,\
-drawbox=x=420:y=280:w=40:h=30:c=0x202020:t=fill:enable='gte(t,8)',\
-noise=alls=6:allf=t,format=yuv420p" \
-    -c:v libx264 -preset medium -crf 30 -g 50 -keyint_min 50 -sc_threshold 0 -bf 0 \
+drawbox=x=420:y=280:w=40:h=30:c=0x202020:t=fill:enable='gte(t,8)'[street];\
+color=c=0x383838:s=30x80:r=25:d=30[carrier];\
+color=c=0x202020:s=40x30:r=25:d=30[carried];\
+[street][carrier]overlay=x='if(lt(t,4),-60,if(lt(t,8),-30+(t-4)*115,if(lt(t,9),430+0,430+(t-9)*55)))':y=225[s1];\
+[s1][carried]overlay=x='if(lt(t,4),-60,if(lt(t,8),-30+(t-4)*112.5,-60))':y=280,noise=alls=6:allf=t,format=yuv420p" \
+    -t 30 -c:v libx264 -preset medium -crf 30 -g 50 -keyint_min 50 -sc_threshold 0 -bf 0 \
     -fflags +bitexact -flags +bitexact -map_metadata -1 -x264-params no-info=1 \
     street-left-object.mp4
 

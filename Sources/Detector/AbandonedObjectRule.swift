@@ -113,7 +113,8 @@ extension AbandonedObjectOptions: Decodable {
 /// brought it or came to it since (owner, vendor, passers-by); it is attended while something moves on it or a
 /// companion is still within its own size of it (a passer-by who walks on stops attending at once), so a stall
 /// with its vendor, a traveller beside his suitcase or a van beside a dropped bag hold it back. A region that
-/// lies where its bringer came to rest *is* the bringer (a parked car, a person standing still): never reported. It is reported once it
+/// lies where its bringer came to rest *is* the bringer (a parked car, a person standing still): never reported;
+/// nor is a region nothing moving brought (a drifting cloud, light settling): somebody leaves a dumped thing. It is reported once it
 /// has lain still `min_static_seconds` and been unattended `unattended_seconds`; the finding dates from when it
 /// was left (`firstSeen`) and keeps when it was set down (`facts.placed_at`). It ends when the object has been
 /// gone `end_after_seconds` (taken away: `facts.removed` = 1).
@@ -130,11 +131,14 @@ public struct AbandonedObjectRule: Rule {
     /// Share of its pixels that moved within the last second above which a candidate counts as attended
     /// (someone on it, handling it, or it is a person shifting on the spot).
     static let attendedMovingShare = 0.05
-    /// Seconds before a region settled in which a moving blob that touched it counts as what brought it.
-    static let bringerWindow = 2.0
-    /// Share of the region's box inside where a bringer came to rest above which the region *is* the bringer (a
-    /// parked vehicle, a person standing still) rather than something it left.
-    static let stoppedMoverShare = 0.7
+    /// Seconds around the moment a region settled in which a moving blob that touched it counts as what brought
+    /// it: a hand lets go and the owner straightens up within a couple of seconds.
+    static let bringerWindow = 3.0
+    /// Size of the region's box, as a share of its bringer's largest box, above which the region *is* the
+    /// bringer (a parked vehicle, a person standing still) rather than something it left. A person's box while
+    /// walking is wider than when standing (swinging legs and arms), so a standing person fills about 0.6-0.9 of
+    /// it; a bag, even a large one at close range, fills well under half of its owner's.
+    static let stoppedMoverShare = 0.5
 
     private let options: Options
     private var core: RuleCore
@@ -156,6 +160,8 @@ public struct AbandonedObjectRule: Rule {
         var movingShare: Double
         /// Moving blobs that came to it since it settled: its owner, its vendor, passers-by.
         var companions: Set<Int> = []
+        /// Whether a moving blob was at it when it settled: somebody brought it.
+        var brought = false
         var reported = false
         var reportedBox = PixelBox.empty
     }
@@ -192,7 +198,6 @@ public struct AbandonedObjectRule: Rule {
                 core.reject(reason)
                 continue
             }
-            guard region.staticSeconds >= options.minStaticSeconds else { continue }
             candidates.append(Track(
                 id: 0, box: region.box, area: region.area, placedAt: min(region.settledAt, pts), lastSeen: pts,
                 attendedAt: -.infinity, staticSeconds: region.staticSeconds, edgeRatio: region.edgeRatio,
@@ -227,6 +232,11 @@ public struct AbandonedObjectRule: Rule {
             let touching = mover.lastSeen == scene.pts && mover.box.intersects(touch)
             if touching || (isNew && mover.visited(touch, since: since)) { track.companions.insert(mover.id) }
         }
+        if !track.brought {
+            track.brought = (scene.movers.tracks + scene.movers.ended).contains {
+                $0.visited(touch, since: track.placedAt - Self.bringerWindow, until: track.placedAt + Self.bringerWindow)
+            }
+        }
         var attended = track.movingShare > Self.attendedMovingShare
         var stopped = false
         for mover in scene.movers.tracks where track.companions.contains(mover.id) && scene.pts - mover.lastSeen <= 1 {
@@ -234,13 +244,17 @@ public struct AbandonedObjectRule: Rule {
             let size = Double(max(reach, mover.peakWidth, mover.peakHeight))
             if track.box.distance(toCentreOf: mover.box) <= size { attended = true }
         }
-        // A bringer that went still at the object and covered it since it settled: the object is the bringer.
-        for mover in scene.movers.ended + scene.movers.tracks.filter({ scene.pts - $0.lastSeen > 1 })
-        where track.companions.contains(mover.id) && mover.visited(touch, since: since) {
-            let size = Double(max(reach, mover.peakWidth, mover.peakHeight))
-            guard track.box.distance(toCentreOf: mover.box) <= size else { continue }
-            let covered = mover.path.filter { $0.pts >= since }.map(\.box).reduce(mover.box) { $0.union($1) }
-            if Double(covered.intersection(track.box)) >= Self.stoppedMoverShare * Double(track.box.area) { stopped = true }
+        // The biggest blob that came to the object since it settled is its bringer (the owner, not a hand or a
+        // bag swinging on its own). If the object is nearly the bringer's size and the bringer went still at it,
+        // the object *is* the bringer: a car that parked, a person who stands.
+        let bringers = (scene.movers.tracks + scene.movers.ended).filter {
+            track.companions.contains($0.id) && $0.visited(touch, since: since)
+        }
+        if let bringer = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight }),
+           scene.pts - bringer.lastSeen > 1,
+           track.box.distance(toCentreOf: bringer.box) <= Double(max(reach, bringer.peakWidth, bringer.peakHeight)),
+           Double(track.box.area) >= Self.stoppedMoverShare * Double(bringer.peakWidth * bringer.peakHeight) {
+            stopped = true
         }
         return (attended, stopped)
     }
@@ -280,7 +294,13 @@ public struct AbandonedObjectRule: Rule {
             let (attended, stopped) = attendance(&tracks[t], scene: scene, isNew: isNew)
             if attended || stopped { tracks[t].attendedAt = pts }
             if !tracks[t].reported {
-                if stopped { core.reject(.stoppedMover) } else if attended { core.reject(.attended) }
+                if !tracks[t].brought {
+                    core.reject(.noOwner)
+                } else if stopped {
+                    core.reject(.stoppedMover)
+                } else if attended {
+                    core.reject(.attended)
+                }
             }
         }
         var kept: [Track] = []
@@ -290,7 +310,8 @@ public struct AbandonedObjectRule: Rule {
                 continue
             }
             if track.lastSeen == pts {
-                if !track.reported, inSchedule, pts - track.attendedAt >= options.unattendedSeconds {
+                if !track.reported, inSchedule, track.brought, track.staticSeconds >= options.minStaticSeconds,
+                   pts - track.attendedAt >= options.unattendedSeconds {
                     track.reported = true
                     track.reportedBox = track.box
                     // The dumping is complete once the owner has gone; before that the object is attended.

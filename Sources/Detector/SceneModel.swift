@@ -394,13 +394,17 @@ public struct SceneModel: Sendable {
         return t.isFinite ? Double(t) + timeBase : -.infinity
     }
 
+    private var fragmentGap: Int { max(2, Int((settings.fragmentGapFraction * Double(format.width)).rounded())) }
+
     private var minRegionPixels: Int { max(6, Int(settings.minRegionFraction * Double(format.width * format.height))) }
 
     private mutating func findMovers() {
         scratchMask = motion
         Morphology.open(&scratchMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
-        moving = ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
-                                          minArea: minRegionPixels, labels: &labels)
+        // Fragments merged, so that one person's legs, arms and head make one blob (one track, one size).
+        let pieces = ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
+                                              minArea: 1, labels: &labels)
+        moving = Component.mergingFragments(pieces, gap: fragmentGap).filter { $0.area >= minRegionPixels }
         movers.advance(moving.map { MovingBlob(box: $0.box, area: $0.area) }, pts: pts, format: format)
     }
 
@@ -420,8 +424,7 @@ public struct SceneModel: Sendable {
         Morphology.open(&scratchMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
         let pieces = ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
                                               minArea: 1, labels: &labels)
-        let gap = max(2, Int((settings.fragmentGapFraction * Double(format.width)).rounded()))
-        for group in Component.mergingFragments(pieces, gap: gap) {
+        for group in Component.mergingFragments(pieces, gap: fragmentGap) {
             guard group.area >= minRegionPixels else {
                 rejected.append(RejectedRegion(box: group.box, area: group.area, reason: .tooSmall))
                 continue

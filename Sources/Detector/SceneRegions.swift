@@ -45,6 +45,9 @@ public enum RejectionReason: String, Sendable, Hashable, CaseIterable, Comparabl
     case attended
     /// It is what moved in and stopped (a parked vehicle, a person standing still), not something left by it.
     case stoppedMover = "stopped-mover"
+    /// Nothing moving was at it when it appeared: a drifting cloud, a shadow or light settling, not a thing
+    /// somebody left.
+    case noOwner = "no-owner"
     /// Mostly outside the rule's zone.
     case outsideZone = "outside-zone"
 
@@ -160,9 +163,9 @@ public struct MoverTrack: Sendable, Hashable {
     /// Where it was over the last ``MoverTracker/pathSeconds``, oldest first.
     public var path: [Sighting]
 
-    /// Whether any sighting since `time` came within `box`.
-    func visited(_ box: PixelBox, since time: Timestamp) -> Bool {
-        path.contains { $0.pts >= time && $0.box.intersects(box) }
+    /// Whether any sighting since `time` (and up to `end`) came within `box`.
+    func visited(_ box: PixelBox, since time: Timestamp, until end: Timestamp = .infinity) -> Bool {
+        path.contains { $0.pts >= time && $0.pts <= end && $0.box.intersects(box) }
     }
 }
 
