@@ -28,7 +28,8 @@ Scenes (10 fps, the background's frame size; times in seconds):
       the counter, a body, wheels in the side view) is wheeled in by its vendor 10-20 s, stands 20-215 s
       (3 min 15 s), is wheeled out 215-225 s. The vendor (a darker person-sized box) moves about beside it all
       the time (sums of slow sines), steps away 1-1.5 m and back three times; four customers each walk up, stop
-      8-14 s at the stall and walk off; on aboda4 (an empty stretch) a few passers-by cross too.
+      8-14 s at the stall and walk off. On aboda4 (an empty stretch) synthetic passers-by cross the sidewalk in
+      every scene; on pets09 and carpark the real walkers are the passers-by.
       Label: one `vending` event, placed_at 20 (the stall stops), end 225 (out of the frame), box = the stall
       plus every position the vendor takes while the stall stands.
       Why: a stall with its vendor was once reported as dumping (a new static object) instead of vending.
@@ -52,8 +53,10 @@ Moving things are `color` sources laid on by `overlay`, whose x/y expressions ar
 FFmpeg 5.1 evaluates its position once). Each path is a `Track`: piecewise-linear key positions plus windowed
 sines ("wiggles") and out-and-back "bumps"; the same Track gives the ffmpeg expression and, evaluated here in
 Python for every frame (overlay rounds x/y down to even pixels for yuv420p, mirrored here), the label boxes.
-Objects differ from the ground by 25-60 gray levels (the ground's level is written beside each palette), with
-temporal noise of their own so that they are not flat.
+Objects differ from the ground by 25-60 gray levels (the ground's level is written beside each palette; measured
+on the made clips, the mean |object - empty ground| over the object's box: stall 34 (aboda4) / 44 (pets09), car
+53, standing person 49 / 50), with temporal noise of their own so that they are not flat. Real walkers on pets09
+pass "behind" the stall (it is drawn over them): they vanish at its edge as if occluded.
 
 Encoding: libx264 -preset veryfast -crf 23, GOP 20, no B-frames, yuv420p, bit-exact flags, -threads 1: a rerun
 gives the same bytes. A clip (or background) whose file is newer than this script is not made again; --force
@@ -242,11 +245,12 @@ BACKGROUNDS = {
         "note": "sidewalk by a painted utility cabinet, seen from high above (before the ABODA man arrives)",
         # ground Y ~113 where the stall stands (paving tiles 92-137)
         "palette": {
-            "awning_a": rgb_for_luma(158, (28, -10, -18)), "awning_b": rgb_for_luma(128, (-6, 0, 16)),
+            "awning_a": rgb_for_luma(165, (28, -10, -18)), "awning_b": rgb_for_luma(140, (-6, 0, 16)),
             "edge": rgb_for_luma(70), "counter": rgb_for_luma(88, (10, 0, -10)), "body": rgb_for_luma(80, (0, 0, 20)),
             "goods": [60, 75, 95, 110, 140, 160], "wheel": rgb_for_luma(40),
             "vendor": rgb_for_luma(66, (0, 0, 15)), "head": rgb_for_luma(118, (30, 5, -20)),
-            "legs": rgb_for_luma(50),
+            "legs": rgb_for_luma(50), "stander": rgb_for_luma(90, (10, 0, -5)),  # ground ~137 where he stands
+            "stander_legs": rgb_for_luma(78),
             "people": [rgb_for_luma(y, (d, 0, -d)) for y, d in ((74, 10), (88, -10), (62, 0), (150, 20), (80, 0))],
         },
     },
@@ -259,7 +263,8 @@ BACKGROUNDS = {
             "edge": rgb_for_luma(95), "counter": rgb_for_luma(150, (10, 0, -10)), "body": rgb_for_luma(142, (0, 5, 25)),
             "goods": [90, 110, 130, 150, 175, 200], "wheel": rgb_for_luma(60),
             "vendor": rgb_for_luma(122, (0, 0, 10)), "head": rgb_for_luma(160, (30, 5, -20)),
-            "legs": rgb_for_luma(104),
+            "legs": rgb_for_luma(104), "stander": rgb_for_luma(145, (0, 0, 10)),  # ground ~190 where he stands
+            "stander_legs": rgb_for_luma(132),
             "people": [rgb_for_luma(y, (d, 0, -d)) for y, d in ((128, 10), (140, -10), (120, 0), (150, 20))],
         },
     },
@@ -430,7 +435,7 @@ def scene_person(bg_name):
     D = 180.0
     pw, ph = L["person"]
     spot = L["stand_spot"]
-    person = Thing("person", pw, ph, pal["vendor"], person_boxes(pw, ph, pal["head"], pal["legs"]),
+    person = Thing("person", pw, ph, pal["stander"], person_boxes(pw, ph, pal["head"], pal["stander_legs"]),
                    Track([(59.9, -1000, -1000), (60, *L["walk_from"]), (70, *spot), (100, *spot), (110, *L["walk_to"]),
                           (110.1, -1000, -1000)],
                          wiggles=[(70, 100, 1.5, 1.2, 0.6, 0), (60, 70, 0, 1.5, 9.0, 0), (100, 110, 0, 1.5, 9.0, 0)]),
@@ -438,7 +443,9 @@ def scene_person(bg_name):
     things = [person]
     if bg_name == "aboda4":
         things += aboda4_passers(pal, pw, ph, D)
-    scene = f"{bg['note']}; a person walks in 60-70 s, stands still 70-100 s and walks off 100-110 s; nothing else"
+    others = "synthetic passers-by" if bg_name == "aboda4" else "the real walkers"
+    scene = (f"{bg['note']}; a person walks in 60-70 s, stands still 70-100 s and walks off 100-110 s; "
+             f"apart from {others} nothing else happens")
     return D, things, [], scene
 
 
@@ -449,7 +456,7 @@ def scene_car(bg_name):
     # ~12 px/m on the road in front of the parked row (cars there are ~32x17 px, a walker ~12x28 px)
     w, h = 40, 18
     car = Thing("car", w, h, pal["car"], car_boxes(w, h, pal),
-                Track([(19.9, -1000, -1000), (20, 330, 188), (30, 152, 146), (150, 152, 146), (158, -50, 138),
+                Track([(19.9, -1000, -1000), (20, 330, 190), (30, 152, 150), (150, 152, 150), (158, -50, 142),
                        (158.1, -1000, -1000)]), noise=6)
     scene = (f"{bg['note']}; a car drives in along the road 20-30 s, parks in front of the parked row 30-150 s and "
              f"drives off 150-158 s; nothing is vending or dumping")
