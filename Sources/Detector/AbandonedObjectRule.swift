@@ -134,6 +134,10 @@ public struct AbandonedObjectRule: Rule {
     /// Seconds around the moment a region settled in which a moving blob that touched it counts as what brought
     /// it: a hand lets go and the owner straightens up within a couple of seconds.
     static let bringerWindow = 3.0
+    /// Seconds around an object's arrival in which a person or vehicle that came to rest beside it counts as its
+    /// company (the owner standing by his case, the van it was unloaded from), unlike a car parked there for
+    /// hours before. A minute covers unloading and a chat.
+    static let companyWindow = 60.0
     /// Size of the region's box, as a share of its bringer's largest box, above which the region *is* the
     /// bringer (a parked vehicle, a person standing still) rather than something it left. A person's box while
     /// walking is wider than when standing (swinging legs and arms), so a standing person fills about 0.6-0.9 of
@@ -162,6 +166,8 @@ public struct AbandonedObjectRule: Rule {
         var companions: Set<Int> = []
         /// Whether a moving blob was at it when it settled: somebody brought it.
         var brought = false
+        /// Whether it is a person or vehicle that moved in and stopped (see ``stoppedMoverShare``).
+        var isStoppedMover = false
         var reported = false
         var reportedBox = PixelBox.empty
     }
@@ -234,7 +240,8 @@ public struct AbandonedObjectRule: Rule {
         }
         if !track.brought {
             track.brought = (scene.movers.tracks + scene.movers.ended).contains {
-                $0.visited(touch, since: track.placedAt - Self.bringerWindow, until: track.placedAt + Self.bringerWindow)
+                $0.hasTravelled
+                    && $0.visited(touch, since: track.placedAt - Self.bringerWindow, until: track.placedAt + Self.bringerWindow)
             }
         }
         var attended = track.movingShare > Self.attendedMovingShare
@@ -244,11 +251,11 @@ public struct AbandonedObjectRule: Rule {
             let size = Double(max(reach, mover.peakWidth, mover.peakHeight))
             if track.box.distance(toCentreOf: mover.box) <= size { attended = true }
         }
-        // The biggest blob that came to the object since it settled is its bringer (the owner, not a hand or a
-        // bag swinging on its own). If the object is nearly the bringer's size and the bringer went still at it,
+        // The biggest blob that travelled to the object since it settled is its bringer (the owner, not a hand,
+        // a bag swinging on its own or the flicker of the object appearing). If the object is nearly the bringer's size and the bringer went still at it,
         // the object *is* the bringer: a car that parked, a person who stands.
         let bringers = (scene.movers.tracks + scene.movers.ended).filter {
-            track.companions.contains($0.id) && $0.visited(touch, since: since)
+            track.companions.contains($0.id) && $0.hasTravelled && $0.visited(touch, since: since)
         }
         if let bringer = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight }),
            scene.pts - bringer.lastSeen > 1,
@@ -292,16 +299,29 @@ public struct AbandonedObjectRule: Rule {
             }
             matched.insert(t)
             let (attended, stopped) = attendance(&tracks[t], scene: scene, isNew: isNew)
+            tracks[t].isStoppedMover = stopped
             if attended || stopped { tracks[t].attendedAt = pts }
+        }
+        // A person or vehicle at rest beside an object that arrived with it keeps it attended: the owner who
+        // stands by his case without moving, the van a bag was unloaded from.
+        for t in tracks.indices where tracks[t].lastSeen == pts && !tracks[t].isStoppedMover {
+            let reach = Double(reach(tracks[t].box))
+            let company = tracks.contains { other in
+                other.isStoppedMover && other.lastSeen == pts
+                    && other.placedAt >= tracks[t].placedAt - Self.companyWindow
+                    && tracks[t].box.distance(to: other.box) <= reach
+            }
+            if company { tracks[t].attendedAt = pts }
             if !tracks[t].reported {
                 if !tracks[t].brought {
                     core.reject(.noOwner)
-                } else if stopped {
-                    core.reject(.stoppedMover)
-                } else if attended {
+                } else if tracks[t].attendedAt == pts {
                     core.reject(.attended)
                 }
             }
+        }
+        for track in tracks where track.lastSeen == pts && track.isStoppedMover && !track.reported {
+            core.reject(.stoppedMover)
         }
         var kept: [Track] = []
         for var track in tracks {

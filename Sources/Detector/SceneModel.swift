@@ -124,6 +124,8 @@ public struct SceneModel: Sendable {
     /// Regions that have been present (differing from the long-term background) most of the last
     /// ``SceneSettings/presenceSeconds``: what occupancy rules measure.
     private(set) var occupied: [Component] = []
+    /// Boxes and areas of ``occupied``, for tracing.
+    public var occupiedRegions: [(box: PixelBox, area: Int)] { occupied.map { ($0.box, $0.area) } }
     /// Tracks of moving blobs (people, vehicles) seen within the last seconds.
     public private(set) var movers = MoverTracker()
     /// This frame's moving blobs, despeckled.
@@ -140,6 +142,8 @@ public struct SceneModel: Sendable {
     public private(set) var motion: [UInt8]
     /// 1 where the frame differs from the long-term background.
     public private(set) var foreground: [UInt8]
+    /// ``motion`` despeckled: what moving blobs are made of (a one-pixel shimmer of a shaking camera is not).
+    private var movingMask: [UInt8]
     /// 1 where the short-term background differs from the long-term one: arrived and stayed.
     private var staticNow: [UInt8]
     /// Seconds of static evidence per pixel.
@@ -171,6 +175,7 @@ public struct SceneModel: Sendable {
         motion = previous
         foreground = previous
         staticNow = previous
+        movingMask = previous
         scratchA = previous
         scratchB = previous
         scratchMask = previous
@@ -399,10 +404,10 @@ public struct SceneModel: Sendable {
     private var minRegionPixels: Int { max(6, Int(settings.minRegionFraction * Double(format.width * format.height))) }
 
     private mutating func findMovers() {
-        scratchMask = motion
-        Morphology.open(&scratchMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
+        movingMask = motion
+        Morphology.open(&movingMask, width: format.width, height: format.height, scratch: &scratchA, scratch2: &scratchB)
         // Fragments merged, so that one person's legs, arms and head make one blob (one track, one size).
-        let pieces = ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
+        let pieces = ConnectedComponents.find(movingMask, width: format.width, height: format.height,
                                               minArea: 1, labels: &labels)
         moving = Component.mergingFragments(pieces, gap: fragmentGap).filter { $0.area >= minRegionPixels }
         movers.advance(moving.map { MovingBlob(box: $0.box, area: $0.area) }, pts: pts, format: format)
@@ -445,14 +450,13 @@ public struct SceneModel: Sendable {
         var staticTimes: [Float] = [], settled: [Float] = []
         staticTimes.reserveCapacity(group.area)
         settled.reserveCapacity(group.area)
-        var recentlyMoving = 0
-        let now = Float(pts - timeBase)
+        var movingNow = 0
         for p in group.pixels {
             let i = Int(p)
             staticTimes.append(evidence[i])
             settled.append(lastMotion[i])
             contrast += abs(shortValue(i) - longValue(i))
-            if now - lastMotion[i] < 1 { recentlyMoving += 1 }
+            movingNow += Int(movingMask[i])
         }
         staticTimes.sort()
         settled.sort()
@@ -466,7 +470,7 @@ public struct SceneModel: Sendable {
             // pixel; evidence would date it too early, it also counts an owner crouching still.
             settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticTimes[staticTimes.count / 2]),
             edgeRatio: edgeRatio, contrast: Double(contrast) / Double(group.area),
-            movingShare: Double(recentlyMoving) / Double(group.area),
+            movingShare: Double(movingNow) / Double(group.area),
             touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
     }
 

@@ -13,8 +13,8 @@ public struct StaticRegion: Sendable {
     public var edgeRatio: Double
     /// Mean absolute difference between the short- and long-term backgrounds inside, gray levels.
     public var contrast: Double
-    /// Share of its pixels that moved within the last second: near 0 for an object, higher for a person who
-    /// stands still but shifts, talks or turns, or when someone handles it.
+    /// Share of its pixels inside a moving blob in this frame: 0 for an object, higher for a person who stands
+    /// but shifts, talks or turns, or when someone handles it or walks over it.
     public var movingShare: Double
     /// Whether the box reaches the frame's outermost pixels: a thing cut by the border cannot be judged (its
     /// outline, size and owner are out of view).
@@ -163,6 +163,18 @@ public struct MoverTrack: Sendable, Hashable {
     /// Where it was over the last ``MoverTracker/pathSeconds``, oldest first.
     public var path: [Sighting]
 
+    /// Whether it has moved at least its own size from where it was first seen: a person or vehicle on the
+    /// move, not the flicker of something appearing in place (a light, a cloud edge, a thing set down).
+    var hasTravelled: Bool {
+        guard let first = path.first else { return false }
+        let size = Double(max(peakWidth, peakHeight))
+        let cx = Double(first.box.x0 + first.box.x1) / 2, cy = Double(first.box.y0 + first.box.y1) / 2
+        return path.contains { s in
+            let dx = Double(s.box.x0 + s.box.x1) / 2 - cx, dy = Double(s.box.y0 + s.box.y1) / 2 - cy
+            return (dx * dx + dy * dy).squareRoot() >= size
+        }
+    }
+
     /// Whether any sighting since `time` (and up to `end`) came within `box`.
     func visited(_ box: PixelBox, since time: Timestamp, until end: Timestamp = .infinity) -> Bool {
         path.contains { $0.pts >= time && $0.pts <= end && $0.box.intersects(box) }
@@ -236,6 +248,13 @@ extension PixelBox {
     func distance(toCentreOf other: PixelBox) -> Double {
         let cx = Double(other.x0 + other.x1) / 2, cy = Double(other.y0 + other.y1) / 2
         let dx = max(Double(x0) - cx, 0, cx - Double(x1)), dy = max(Double(y0) - cy, 0, cy - Double(y1))
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
+    /// Gap in pixels between the two boxes (0 when they touch or overlap).
+    func distance(to other: PixelBox) -> Double {
+        let dx = Double(max(0, max(x0, other.x0) - min(x1, other.x1)))
+        let dy = Double(max(0, max(y0, other.y0) - min(y1, other.y1)))
         return (dx * dx + dy * dy).squareRoot()
     }
 

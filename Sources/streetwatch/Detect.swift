@@ -97,6 +97,8 @@ private func printTrace(_ scene: SceneModel) {
     for r in scene.rejected {
         print(String(format: "  %.1f scene rejected %@ area %d: %@", scene.pts, r.box.description, r.area, r.reason.rawValue))
     }
+    let occupied = scene.occupiedRegions.map { "\($0.box) \($0.area)" }
+    if !occupied.isEmpty { print(String(format: "  %.1f occupied ", scene.pts) + occupied.joined(separator: " ")) }
     let live = scene.movers.tracks.filter { $0.lastSeen == scene.pts }.map { "#\($0.id) \($0.box)" }
     if !live.isEmpty { print(String(format: "  %.1f movers ", scene.pts) + live.joined(separator: " ")) }
 }

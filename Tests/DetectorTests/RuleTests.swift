@@ -210,14 +210,20 @@ private func runAll(_ frames: [VideoFrame], occupancy: StationaryOccupancyOption
         }
         h.finish()
         #expect(h.findings.isEmpty, "\(h.findings)")
-        #expect(h.scene.stats.suppressedFrames > 0)
+        // Two thirds of the picture follow one brightness mapping, the rest another: more than a gain can take.
+        #expect(h.scene.stats.gainCompensatedFrames + h.scene.stats.suppressedFrames > 0)
         #expect(h.scene.stats.relearns == 1)
     }
 
     @Test func resetForgetsTheScene() throws {
         var scene = Scene()
         var h = RuleHarness(AbandonedObjectRule.self, format: scene.format)
-        for t in times(0, 30) { h.push(scene.frame(pts: t, t >= 5 ? [.bag(x: 0.5, y: 0.5)] : [])) }
+        for t in times(0, 30) {
+            // Carried in from the left and set down at 5 s; the carrier walks on.
+            var things: [Scene.Thing] = t >= 5 ? [.bag(x: 0.5, y: 0.5)] : [.bag(x: lerp(0.1, 0.5, t, 1, 5), y: 0.5)]
+            if t >= 1 && t < 10 { things.append(.person(x: lerp(0.1, 1.1, t, 1, 10) + 0.05, y: 0.45)) }
+            h.push(scene.frame(pts: t, things))
+        }
         #expect(h.starts.count == 1)
         h.discontinuity()
         // After the discontinuity the bag is part of the first frame: scenery, not news.
