@@ -18,12 +18,20 @@ demo: deps
 	$(SWIFT) build -c release --product streetwatch
 	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/streetwatch"
 
-# Accuracy on the real footage in ../shared/eval (not in this repository: licences), one rule setting for all.
+# Accuracy on the real footage in ../shared/eval (not in this repository: licences), one rule setting for all,
+# plus labelled variants of it (light, noise, compression, 5 fps, shake, rain, long dwell) made under .build/, and
+# the synthetic vending scenes when their generator exists. Variants are remade only when out of date.
 EVAL_DIR ?= ../shared/eval
+EVAL_VARIANTS = .build/eval-variants
+EVAL_VENDING = .build/eval-vending
 eval: deps
 	@[ -f "$(EVAL_DIR)/labels.json" ] || { echo "make eval: $(EVAL_DIR)/labels.json not found; the evaluation clips are not part of this repository (see README.md, Evaluation clips)" >&2; exit 1; }
 	$(SWIFT) build -c release --product streetwatch
-	"$$($(SWIFT) build -c release --show-bin-path)/streetwatch" evaluate samples/groups/eval.yaml --labels "$(EVAL_DIR)/labels.json" --clips "$(EVAL_DIR)"
+	scripts/make-variants.py "$(EVAL_DIR)/labels.json" --out $(EVAL_VARIANTS)
+	if [ -f scripts/make-vending-scenes.py ]; then scripts/make-vending-scenes.py "$(EVAL_DIR)" --out $(EVAL_VENDING); fi
+	"$$($(SWIFT) build -c release --show-bin-path)/streetwatch" evaluate samples/groups/eval.yaml \
+		--labels "$(EVAL_DIR)/labels.json" --clips "$(EVAL_DIR)" --labels $(EVAL_VARIANTS)/labels.json \
+		$$([ -f scripts/make-vending-scenes.py ] && echo "--labels $(EVAL_VENDING)/labels.json")
 
 # A script, not a test: CPU per video second against ffmpeg, then N live RTSP cameras; writes docs/benchmarks.md.
 bench:

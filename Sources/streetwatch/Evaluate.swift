@@ -3,14 +3,18 @@ import Foundation
 import Logging
 import Pipeline
 
-/// `streetwatch evaluate <group.yaml> --labels <labels.json>`: scans every labelled clip through the normal
+/// `streetwatch evaluate <group.yaml> --labels <labels.json> [--labels <more.json> …]`: scans every labelled clip through the normal
 /// camera worker into a fresh temporary store and scores the draft cases as `../shared/eval/README.md` defines.
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan labelled clips and report precision and recall of the draft cases.",
         discussion: """
-            Each clip in the label file is scanned as the camera of the group whose url has the same file name, \
-            with that camera's rules, into a temporary store that is removed afterwards. A case matches an event \
+            Each clip in the label files is scanned as the camera of the group whose url has the same file name, \
+            with that camera's rules, into a temporary store that is removed afterwards. A clip no camera names \
+            (e.g. a variant from scripts/make-variants.py) is scanned with the rules every camera shares, when \
+            they all have the same; when they differ, that is an error. A label file's clips are read from its own \
+            folder (--clips overrides that for the first file only). Clips are grouped by their label's `family` \
+            (`original` when absent) in a table of their own. A case matches an event \
             when the kinds agree (abandoned-object = dumping, stationary-occupancy = vending), it was first seen \
             in [placed_at, end + 5 s] and its box overlaps the event box (IoU >= 0.1, or its centre inside the \
             event box grown 25 % on each side). Each event matches one case; further cases for it are duplicates \
@@ -20,10 +24,11 @@ struct Evaluate: AsyncParsableCommand {
     @Argument(help: "The camera-group config (YAML) with one camera per clip.")
     var config: String
 
-    @Option(help: "The label file (labels.json, format 1).")
-    var labels: String
+    @Option(help: ArgumentHelp("A label file (labels.json, format 1); give it again for more (originals and variants).",
+                               valueName: "labels.json"))
+    var labels: [String]
 
-    @Option(help: "Folder holding the clips (default: the label file's folder).")
+    @Option(help: "Folder holding the first label file's clips (default: its folder; later label files: always theirs).")
     var clips: String?
 
     @Flag(help: "Print the report as JSON.")
@@ -32,31 +37,65 @@ struct Evaluate: AsyncParsableCommand {
     /// Stream time 0 of every clip: a fixed moment, so incident keys and schedules are the same on every run.
     static let origin = Date(timeIntervalSince1970: 1_790_000_000)
 
+    func validate() throws {
+        if labels.isEmpty { throw ValidationError("Missing expected argument '--labels <labels.json>'") }
+    }
+
+    /// One clip to scan: where the file is and which camera it is scanned as (`nil` until one is found).
+    private struct PlannedClip {
+        var clip: LabelledClip
+        var path: String
+        var camera: CameraConfig?
+    }
+
     func run() async throws {
         let group = try loadGroup(config)
-        let labelFile: LabelFile
-        do {
-            labelFile = try LabelFile.load(path: labels)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        let folder = clips ?? URL(fileURLWithPath: labels).deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw CommandFailure("clips folder \(folder) does not exist")
-        }
         // Check every clip has a camera and a file before scanning anything.
-        var plan: [(clip: LabelledClip, camera: CameraConfig, path: String)] = []
+        var plan: [PlannedClip] = []
         var problems: [String] = []
-        for clip in labelFile.clips {
-            let cameras = group.cameras.filter { URL(fileURLWithPath: $0.url).lastPathComponent == clip.file }
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(clip.file).path
-            if cameras.count != 1 {
-                problems.append("\(clip.file): \(cameras.isEmpty ? "no" : "\(cameras.count)") camera(s) in \(config) with a url ending in that file name")
-            } else if !FileManager.default.fileExists(atPath: path) {
-                problems.append("\(clip.file): not found in \(folder)")
+        var labelFileOfClip: [String: String] = [:]
+        for (index, labelPath) in labels.enumerated() {
+            let labelFile: LabelFile
+            do {
+                labelFile = try LabelFile.load(path: labelPath)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            let labelFolder = URL(fileURLWithPath: labelPath).deletingLastPathComponent().path
+            let folder = index == 0 ? clips ?? labelFolder : labelFolder
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CommandFailure("clips folder \(folder) does not exist")
+            }
+            for clip in labelFile.clips {
+                // Scores are kept per camera, and a camera per file name: the same name twice would mix two clips' cases.
+                if let earlier = labelFileOfClip.updateValue(labelPath, forKey: clip.file) {
+                    problems.append("\(clip.file): listed in both \(earlier) and \(labelPath); file names must differ")
+                    continue
+                }
+                let cameras = group.cameras(forClipFile: clip.file)
+                let path = URL(fileURLWithPath: folder).appendingPathComponent(clip.file).path
+                if cameras.count > 1 {
+                    problems.append("\(clip.file): \(cameras.count) camera(s) in \(config) with a url ending in that file name")
+                } else if !FileManager.default.fileExists(atPath: path) {
+                    problems.append("\(clip.file): not found in \(folder)")
+                } else {
+                    plan.append(PlannedClip(clip: clip, path: path, camera: cameras.first))
+                }
+            }
+        }
+        let withoutCamera = plan.indices.filter { plan[$0].camera == nil }
+        if !withoutCamera.isEmpty {
+            if let template = group.sharedRulesCamera {
+                var taken = Set(group.cameras.map(\.id))
+                for i in withoutCamera {
+                    let camera = GroupConfig.clipCamera(for: plan[i].clip.file, like: template, avoiding: taken)
+                    taken.insert(camera.id)
+                    plan[i].camera = camera
+                }
             } else {
-                plan.append((clip, cameras[0], path))
+                problems += withoutCamera.map { "\(plan[$0].clip.file): no camera(s) in \(config) with a url ending in that file name" }
+                problems.append("(the cameras of \(config) differ in rules or analysis settings, so no camera's rules stand for all)")
             }
         }
         guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "\n")) }
@@ -67,7 +106,9 @@ struct Evaluate: AsyncParsableCommand {
         var logger = Logger(label: "streetwatch.evaluate")
         logger.logLevel = .warning
         var scores: [ClipScore] = []
-        for (clip, camera, path) in plan {
+        for planned in plan {
+            // `!`: a clip without a camera got the template's above, or the command stopped at the problems.
+            let (clip, path, camera) = (planned.clip, planned.path, planned.camera!)
             let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
             _ = try await scanRecording(path, worker: worker, origin: Self.origin, progressTotal: clip.duration,
                                         showProgress: !json)
@@ -77,45 +118,58 @@ struct Evaluate: AsyncParsableCommand {
                            firstSeen: draft.firstSeenStream,
                            box: LabelBox(draft.box.x0 * width, draft.box.y0 * height, draft.box.x1 * width, draft.box.y1 * height))
             }
-            scores.append(Matching.score(file: clip.file, cases: cases, events: clip.events))
+            scores.append(Matching.score(file: clip.file, family: clip.family, cases: cases, events: clip.events))
         }
         let report = EvaluationReport(clips: scores)
+        let borrowed = withoutCamera.isEmpty ? nil
+            : "\(withoutCamera.count) clip\(withoutCamera.count == 1 ? "" : "s") without a camera of their own "
+                + "\(withoutCamera.count == 1 ? "was" : "were") scanned with the rules every camera shares"
         if json {
+            if let borrowed { FileHandle.standardError.write(Data((borrowed + "\n").utf8)) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(JSONReport(report)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(JSONReport(report, clipsWithSharedRules: withoutCamera.count)), as: UTF8.self))
         } else {
+            if let borrowed { print(borrowed) }
             print(Self.text(report))
         }
     }
 
-    /// The human-readable report: a table, then every false positive and miss with why.
+    /// The human-readable report: a table per clip, one per family, the overall precision and recall, then every
+    /// false positive and miss with why.
     static func text(_ report: EvaluationReport) -> String {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a" }
+        func table(_ header: [String], _ rows: [[String]]) -> [String] {
+            let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { i, cell in
+                    i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                        : String(repeating: " ", count: widths[i] - cell.count) + cell
+                }.joined(separator: "  ")
+            }
+            return ([header] + rows).map(line)
+        }
         var lines: [String] = []
-        let header = ["clip", "cases", "events", "matched", "dup", "FP", "miss", "precision", "recall"]
-        var rows: [[String]] = report.clips.map { c in
-            [c.file, "\(c.cases)", "\(c.events)", "\(c.matched)", "\(c.duplicates)", "\(c.falsePositives.count)",
+        var clipRows: [[String]] = report.clips.map { c in
+            [c.file, c.family, "\(c.cases)", "\(c.events)", "\(c.matched)", "\(c.duplicates)", "\(c.falsePositives.count)",
              "\(c.misses.count)", percent(c.precision), percent(c.recall)]
         }
-        rows.append(["overall", "\(report.cases)", "\(report.events)", "\(report.matched)", "\(report.duplicates)",
-                     "\(report.clips.reduce(0) { $0 + $1.falsePositives.count })", "\(report.clips.reduce(0) { $0 + $1.misses.count })",
-                     percent(report.precision), percent(report.recall)])
-        let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[i] - cell.count) + cell
-            }.joined(separator: "  ")
-        }
-        lines.append(line(header))
-        for row in rows { lines.append(line(row)) }
+        clipRows.append(["overall", "", "\(report.cases)", "\(report.events)", "\(report.matched)", "\(report.duplicates)",
+                         "\(report.falsePositives)", "\(report.misses)", percent(report.precision), percent(report.recall)])
+        lines += table(["clip", "family", "cases", "events", "matched", "dup", "FP", "miss", "precision", "recall"], clipRows)
+        lines.append("")
+        lines += table(["family", "clips", "cases", "events", "matched", "FP", "miss", "precision", "recall"],
+                       report.families.map { f in
+                           let r = f.report
+                           return [f.family, "\(r.clips.count)", "\(r.cases)", "\(r.events)", "\(r.matched)", "\(r.falsePositives)",
+                                   "\(r.misses)", percent(r.precision), percent(r.recall)]
+                       })
         // A handful of events says little: the interval shows how little.
         func interval(_ successes: Int, _ trials: Int) -> String {
             guard let range = wilsonInterval(successes: successes, trials: trials) else { return "" }
             return String(format: "; 95 %% interval %.1f–%.1f %%", range.lowerBound * 100, range.upperBound * 100)
         }
-        lines.append(String(format: "precision %@ (%d of %d cases matched%@), recall %@ (%d of %d events found%@)",
+        lines.append(String(format: "overall: precision %@ (%d of %d cases matched%@), recall %@ (%d of %d events found%@)",
                             percent(report.precision), report.matched, report.cases, interval(report.matched, report.cases),
                             percent(report.recall), report.matched, report.events, interval(report.matched, report.events)))
         for clip in report.clips {
@@ -132,16 +186,33 @@ struct Evaluate: AsyncParsableCommand {
     }
 }
 
-/// `evaluate --json`: the per-clip scores plus the derived numbers.
+/// `evaluate --json`: the per-clip scores (each with its family), one summary per family, and the overall numbers.
 private struct JSONReport: Encodable {
     struct Clip: Encodable {
         var score: ClipScore
+        var family: String
         var precision: Double?
         var recall: Double?
         var duplicates: Int
         var matched: Int
     }
+    struct Family: Encodable {
+        var family: String
+        var clips: Int
+        var cases: Int
+        var events: Int
+        var matched: Int
+        var duplicates: Int
+        /// Duplicates included.
+        var falsePositives: Int
+        var misses: Int
+        var precision: Double?
+        var recall: Double?
+    }
     var clips: [Clip]
+    var families: [Family]
+    /// Clips no camera of the group names, scanned with the rules every camera shares.
+    var clipsWithSharedRules: Int
     var cases: Int
     var events: Int
     var matched: Int
@@ -152,8 +223,17 @@ private struct JSONReport: Encodable {
     var precisionInterval: [Double]?
     var recallInterval: [Double]?
 
-    init(_ r: EvaluationReport) {
-        clips = r.clips.map { Clip(score: $0, precision: $0.precision, recall: $0.recall, duplicates: $0.duplicates, matched: $0.matched) }
+    init(_ r: EvaluationReport, clipsWithSharedRules: Int) {
+        clips = r.clips.map {
+            Clip(score: $0, family: $0.family, precision: $0.precision, recall: $0.recall, duplicates: $0.duplicates,
+                 matched: $0.matched)
+        }
+        families = r.families.map { f in
+            Family(family: f.family, clips: f.report.clips.count, cases: f.report.cases, events: f.report.events,
+                   matched: f.report.matched, duplicates: f.report.duplicates, falsePositives: f.report.falsePositives,
+                   misses: f.report.misses, precision: f.report.precision, recall: f.report.recall)
+        }
+        self.clipsWithSharedRules = clipsWithSharedRules
         cases = r.cases
         events = r.events
         matched = r.matched

@@ -1,3 +1,4 @@
+import Foundation
 import Pipeline
 import Testing
 
@@ -107,5 +108,71 @@ struct EvaluationMatchingTests {
         let samples = try LabelFile.load(path: repositoryRoot + "/samples/labels.json")
         #expect(samples.clips.map(\.file).contains("street-vending.mp4"))
         #expect(samples.clips.flatMap(\.events).map(\.kind).contains(.vending))
+    }
+
+    @Test func familiesAreScoredApartInTheOrderTheyFirstAppear() {
+        let found = Matching.score(file: "a.avi", cases: [dumping("c", at: 20, Self.bag.box)], events: [Self.bag])
+        let missed = Matching.score(file: "a.night-ir.mp4", family: "night-ir", cases: [], events: [Self.bag])
+        let noisy = Matching.score(file: "b.night-ir.mp4", family: "night-ir",
+                                   cases: [dumping("d", at: 5, LabelBox(0, 0, 10, 10))], events: [])
+        let quiet = Matching.score(file: "b.avi", cases: [], events: [])
+        let families = EvaluationReport(clips: [found, missed, noisy, quiet]).families
+        #expect(families.map(\.family) == ["original", "night-ir"])
+        let original = families[0].report, night = families[1].report
+        #expect(original.clips.map(\.file) == ["a.avi", "b.avi"])
+        #expect(original.cases == 1 && original.events == 1 && original.matched == 1 && original.recall == 1)
+        #expect(night.clips.count == 2 && night.cases == 1 && night.events == 1 && night.matched == 0)
+        #expect(night.falsePositives == 1 && night.misses == 1 && night.precision == 0 && night.recall == 0)
+    }
+
+    @Test func labelledClipsCarryFamilyAndSourceOrDefaultToOriginal() throws {
+        let json = """
+            {"format": 1, "clips": [
+              {"file": "a.avi", "frame_size": [320, 240], "events": []},
+              {"file": "a.rain.mp4", "family": "rain", "source": "a.avi", "frame_size": [320, 240], "events": []}
+            ]}
+            """
+        let file = try JSONDecoder().decode(LabelFile.self, from: Data(json.utf8))
+        #expect(file.clips.map(\.family) == ["original", "rain"])
+        #expect(file.clips.map(\.source) == [nil, "a.avi"])
+        #expect(file.problems().isEmpty)
+        var empty = file
+        empty.clips[1].family = ""
+        #expect(empty.problems() == ["clips[1] (a.rain.mp4).family: must not be empty (leave it out for footage as recorded)"])
+    }
+
+    private static let location = Location(address: "Test", longitude: 0, latitude: 0, gridCode: "000000000000000")
+    private static let dumpingRule = RuleConfig(type: "abandoned-object", category: CaseCategory(code: "06010", name: "dumping"))
+    private static let vendingRule = RuleConfig(type: "stationary-occupancy", category: CaseCategory(code: "09006", name: "vending"))
+
+    private func group(_ cameras: [CameraConfig]) -> GroupConfig {
+        GroupConfig(group: GroupInfo(id: "eval"), store: StoreConfig(databasePath: "/tmp/unused.sqlite"), cameras: cameras)
+    }
+
+    @Test func sharedRulesCameraOnlyWhenEveryCameraScansAlike() {
+        let a = CameraConfig(id: "a", url: "clips/a.avi", location: Self.location, rules: [Self.dumpingRule, Self.vendingRule])
+        var b = CameraConfig(id: "b", url: "clips/b.avi", location: Self.location, rules: [Self.dumpingRule, Self.vendingRule])
+        #expect(group([a, b]).sharedRulesCamera?.id == "a")
+        #expect(group([a, b]).cameras(forClipFile: "b.avi").map(\.id) == ["b"])
+        #expect(group([a, b]).cameras(forClipFile: "c.avi").isEmpty)
+        b.rules = [Self.dumpingRule]
+        #expect(group([a, b]).sharedRulesCamera == nil)
+        b.rules = a.rules
+        b.analysisFPS = 10
+        #expect(group([a, b]).sharedRulesCamera == nil)
+    }
+
+    @Test func clipCameraIdComesFromTheFileNameAndIsUnique() {
+        let template = CameraConfig(id: "aboda-4", name: "ABODA 4", url: "../x/aboda_video4.avi", location: Self.location,
+                                    rules: [Self.dumpingRule])
+        let rain = GroupConfig.clipCamera(for: "ABODA_video4 (bag).rain.mp4", like: template, avoiding: ["aboda-4"])
+        #expect(rain.id == "aboda-video4-bag-rain")
+        #expect(rain.rules == template.rules && rain.name == "ABODA_video4 (bag).rain.mp4")
+        let again = GroupConfig.clipCamera(for: "aboda-video4-bag.rain.avi", like: template, avoiding: ["aboda-4", rain.id])
+        #expect(again.id == "aboda-video4-bag-rain-2")
+        let long = GroupConfig.clipCamera(for: String(repeating: "x", count: 70) + ".mp4", like: template,
+                                          avoiding: [String(repeating: "x", count: 64)])
+        #expect(long.id == String(repeating: "x", count: 62) + "-2")
+        #expect(GroupConfig.clipCamera(for: "___.mp4", like: template, avoiding: []).id == "clip")
     }
 }

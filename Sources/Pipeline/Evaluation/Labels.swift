@@ -130,21 +130,46 @@ public struct LabelledClip: Sendable, Hashable, Codable {
     public var scene: String?
     /// The events; empty for a clip with none.
     public var events: [LabelledEvent]
+    /// The condition the clip was made under (`exposure-jump`, `night-ir`, … as `scripts/make-variants.py`
+    /// names them), or ``LabelledClip/originalFamily`` for footage as recorded (key `family`, optional).
+    public var family: String
+    /// For a variant, the file it was made from (key `source`, optional, informative).
+    public var source: String?
+
+    /// The family of a clip whose label says none: footage as recorded.
+    public static let originalFamily = "original"
 
     /// Creates a clip.
     public init(file: String, frameSize: [Int], fps: Double? = nil, duration: Double? = nil, scene: String? = nil,
-                events: [LabelledEvent]) {
+                events: [LabelledEvent], family: String = LabelledClip.originalFamily, source: String? = nil) {
         self.file = file
         self.frameSize = frameSize
         self.fps = fps
         self.duration = duration
         self.scene = scene
         self.events = events
+        self.family = family
+        self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, fps, duration, scene, events
+        case file, fps, duration, scene, events, family, source
         case frameSize = "frame_size"
+    }
+}
+
+extension LabelledClip {
+    /// Decodes a clip entry; `family` defaults to ``LabelledClip/originalFamily``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try c.decode(String.self, forKey: .file),
+                  frameSize: try c.decode([Int].self, forKey: .frameSize),
+                  fps: try c.decodeIfPresent(Double.self, forKey: .fps),
+                  duration: try c.decodeIfPresent(Double.self, forKey: .duration),
+                  scene: try c.decodeIfPresent(String.self, forKey: .scene),
+                  events: try c.decode([LabelledEvent].self, forKey: .events),
+                  family: try c.decodeIfPresent(String.self, forKey: .family) ?? LabelledClip.originalFamily,
+                  source: try c.decodeIfPresent(String.self, forKey: .source))
     }
 }
 
@@ -197,6 +222,7 @@ public struct LabelFile: Sendable, Hashable, Codable {
         for (i, clip) in clips.enumerated() {
             let at = "clips[\(i)] (\(clip.file))"
             if !files.insert(clip.file).inserted { problems.append("\(at): file listed twice") }
+            if clip.family.isEmpty { problems.append("\(at).family: must not be empty (leave it out for footage as recorded)") }
             if clip.frameSize.count != 2 || clip.frameSize.contains(where: { $0 <= 0 }) {
                 problems.append("\(at).frame_size: \(clip.frameSize) is not [width, height]")
             }

@@ -55,7 +55,8 @@ public enum Matching {
     /// count of matched events does not depend on the order cases arrive in; among equals the earlier case
     /// wins. A case that matches an event only another case already took is a duplicate, counted as a false
     /// positive.
-    public static func score(file: String, cases: [ScoredCase], events: [LabelledEvent]) -> ClipScore {
+    public static func score(file: String, family: String = LabelledClip.originalFamily, cases: [ScoredCase],
+                             events: [LabelledEvent]) -> ClipScore {
         let cases = cases.sorted { ($0.firstSeen, $0.id) < ($1.firstSeen, $1.id) }
         // Candidate events per case, best overlap first.
         let candidates: [[Int]] = cases.map { c in
@@ -80,7 +81,7 @@ public enum Matching {
         var eventOfCase = [Int?](repeating: nil, count: cases.count)
         for (ei, ci) in caseOfEvent.enumerated() { if let ci { eventOfCase[ci] = ei } }
 
-        var score = ClipScore(file: file, cases: cases.count, events: events.count)
+        var score = ClipScore(file: file, family: family, cases: cases.count, events: events.count)
         for (ci, c) in cases.enumerated() {
             if let ei = eventOfCase[ci] {
                 score.matches.append(.init(event: events[ei].id, caseID: c.id, firstSeen: c.firstSeen, box: c.box,
@@ -157,6 +158,8 @@ public struct ClipScore: Sendable, Hashable, Codable {
 
     /// The clip's file name.
     public var file: String
+    /// The clip's family (``LabelledClip/family``): `original`, or the condition a variant was made under.
+    public var family: String
     /// Cases the pipeline raised.
     public var cases: Int
     /// Labelled events.
@@ -169,8 +172,9 @@ public struct ClipScore: Sendable, Hashable, Codable {
     public var misses: [Miss] = []
 
     /// Creates an empty score.
-    public init(file: String, cases: Int, events: Int) {
+    public init(file: String, family: String = LabelledClip.originalFamily, cases: Int, events: Int) {
         self.file = file
+        self.family = family
         self.cases = cases
         self.events = events
     }
@@ -201,8 +205,33 @@ public struct EvaluationReport: Sendable, Hashable, Codable {
     public var matched: Int { clips.reduce(0) { $0 + $1.matched } }
     /// All duplicates.
     public var duplicates: Int { clips.reduce(0) { $0 + $1.duplicates } }
+    /// All false positives, duplicates included.
+    public var falsePositives: Int { clips.reduce(0) { $0 + $1.falsePositives.count } }
+    /// All missed events.
+    public var misses: Int { clips.reduce(0) { $0 + $1.misses.count } }
     /// matched ÷ cases over all clips; `nil` without cases.
     public var precision: Double? { cases == 0 ? nil : Double(matched) / Double(cases) }
     /// matched ÷ events over all clips; `nil` without events.
     public var recall: Double? { events == 0 ? nil : Double(matched) / Double(events) }
+}
+
+extension EvaluationReport {
+    /// The clips of one family scored together.
+    public struct FamilyScore: Sendable, Hashable {
+        /// `original`, or the condition the variants were made under.
+        public var family: String
+        /// The family's clips, as a report of their own.
+        public var report: EvaluationReport
+    }
+
+    /// One score per family, in the order each family first appears among ``clips``.
+    public var families: [FamilyScore] {
+        var order: [String] = []
+        var clipsOfFamily: [String: [ClipScore]] = [:]
+        for clip in clips {
+            if clipsOfFamily[clip.family] == nil { order.append(clip.family) }
+            clipsOfFamily[clip.family, default: []].append(clip)
+        }
+        return order.map { FamilyScore(family: $0, report: EvaluationReport(clips: clipsOfFamily[$0] ?? [])) }
+    }
 }
