@@ -158,6 +158,7 @@ public struct SceneModel: Sendable {
     private var timeBase: Timestamp = 0
     private var lastPts: Timestamp?
     private var changeSince: Timestamp?
+    private var occupiedAt = -Double.infinity
     private var scratchA: [UInt8], scratchB: [UInt8], scratchMask: [UInt8], labels: [UInt8]
 
     /// A model for frames of `format`.
@@ -188,6 +189,7 @@ public struct SceneModel: Sendable {
     /// Forgets everything learnt; the next frame initialises the models again. Counters stay.
     public mutating func reset() {
         lastPts = nil
+        occupiedAt = -.infinity
         changeSince = nil
         frame = nil
         verdict = .initialised
@@ -222,7 +224,11 @@ public struct SceneModel: Sendable {
         if verdict == .normal {
             findMovers()
             findCandidates(frame)
-            findOccupied(frame)
+            // Presence is a 20-second average and occupancy is timed in minutes: once a second is plenty.
+            if frame.pts - occupiedAt >= 1 || frame.pts < occupiedAt {
+                findOccupied(frame)
+                occupiedAt = frame.pts
+            }
         }
         return verdict
     }
@@ -244,44 +250,74 @@ public struct SceneModel: Sendable {
         let k = settings.noiseFactor, kStatic = settings.staticNoiseFactor
         let sS = toShort, sL = toLong
         let count = frame.pixels.count
-        var moving: UInt32 = 0, differing: UInt32 = 0, settled: UInt32 = 0
+        // Small loops over few buffers each: LLVM vectorises a loop only when it can rule out aliasing between
+        // its pointers at run time, and gives up beyond a handful (a single fused loop ran scalar, perf).
         frame.pixels.withUnsafeBufferPointer { px in
-        previous.withUnsafeBufferPointer { pv in
-        short.withUnsafeMutableBufferPointer { bs in
-        long.withUnsafeMutableBufferPointer { bl in
-        noise.withUnsafeMutableBufferPointer { nz in
+        short.withUnsafeBufferPointer { bs in
+        noise.withUnsafeBufferPointer { nz in
         motion.withUnsafeMutableBufferPointer { mo in
-        foreground.withUnsafeMutableBufferPointer { fg in
-        staticNow.withUnsafeMutableBufferPointer { st in
-            // Branch-free over buffer pointers so LLVM vectorises it (explicit SIMD selects compiled to per-lane
-            // loops in Swift 6.3).
             for i in 0..<count {
-                let v = Float(px[i])
-                let n = nz[i]
-                let threshold = max(minDiff, k * n)
-                let shortHere = bs[i] * sS.gain + sS.offset
-                let longHere = bl[i] * sL.gain + sL.offset
-                let isMoving: UInt8 = abs(v - shortHere) > threshold ? 1 : 0
-                let differs: UInt8 = abs(v - longHere) > threshold ? 1 : 0
-                // Both backgrounds in the frame's reference: the short one is an average, so noise cancels.
-                let isStatic: UInt8 = abs(shortHere - longHere) > max(minStatic, kStatic * n) ? 1 : 0
-                mo[i] = isMoving
-                fg[i] = differs
-                st[i] = isStatic
-                moving &+= UInt32(isMoving)
-                differing &+= UInt32(differs)
-                settled &+= UInt32(isStatic & (1 &- isMoving))
-                // Sigma-delta estimate of the median change (after Manzanera and Richefeu, 2007).
-                let change = abs(v - Float(pv[i]))
-                nz[i] = max(0, n + (change > n ? noiseStep : -noiseStep))
-                bs[i] += aShort * ((v - sS.offset) / sS.gain - bs[i])
-                let rate = (differs | isStatic) != 0 ? aAbsorb : aLong
-                bl[i] += rate * ((v - sL.offset) / sL.gain - bl[i])
+                let threshold = max(minDiff, k * nz[i])
+                mo[i] = abs(Float(px[i]) - (bs[i] * sS.gain + sS.offset)) > threshold ? 1 : 0
             }
         }
         }
         }
         }
+        frame.pixels.withUnsafeBufferPointer { px in
+        long.withUnsafeBufferPointer { bl in
+        noise.withUnsafeBufferPointer { nz in
+        foreground.withUnsafeMutableBufferPointer { fg in
+            for i in 0..<count {
+                let threshold = max(minDiff, k * nz[i])
+                fg[i] = abs(Float(px[i]) - (bl[i] * sL.gain + sL.offset)) > threshold ? 1 : 0
+            }
+        }
+        }
+        }
+        }
+        short.withUnsafeBufferPointer { bs in
+        long.withUnsafeBufferPointer { bl in
+        noise.withUnsafeBufferPointer { nz in
+        staticNow.withUnsafeMutableBufferPointer { st in
+            // Both backgrounds in the frame's reference: the short one is an average, so noise cancels.
+            for i in 0..<count {
+                let threshold = max(minStatic, kStatic * nz[i])
+                let shortHere = bs[i] * sS.gain + sS.offset, longHere = bl[i] * sL.gain + sL.offset
+                st[i] = abs(shortHere - longHere) > threshold ? 1 : 0
+            }
+        }
+        }
+        }
+        }
+        let moving = Self.count(motion), differing = Self.count(foreground)
+        let settled = Self.count(staticNow, without: motion)
+        frame.pixels.withUnsafeBufferPointer { px in
+        previous.withUnsafeBufferPointer { pv in
+        noise.withUnsafeMutableBufferPointer { nz in
+            // Sigma-delta estimate of the median change (after Manzanera and Richefeu, 2007).
+            for i in 0..<count {
+                let n = nz[i]
+                let change = abs(Float(px[i]) - Float(pv[i]))
+                nz[i] = max(0, n + (change > n ? noiseStep : -noiseStep))
+            }
+        }
+        }
+        }
+        let invS = 1 / sS.gain, offS = sS.offset, invL = 1 / sL.gain, offL = sL.offset
+        frame.pixels.withUnsafeBufferPointer { px in
+        short.withUnsafeMutableBufferPointer { bs in
+            for i in 0..<count { bs[i] += aShort * ((Float(px[i]) - offS) * invS - bs[i]) }
+        }
+        }
+        frame.pixels.withUnsafeBufferPointer { px in
+        long.withUnsafeMutableBufferPointer { bl in
+        foreground.withUnsafeBufferPointer { fg in
+        staticNow.withUnsafeBufferPointer { st in
+            for i in 0..<count {
+                let rate = (fg[i] | st[i]) != 0 ? aAbsorb : aLong
+                bl[i] += rate * ((Float(px[i]) - offL) * invL - bl[i])
+            }
         }
         }
         }
@@ -314,26 +350,44 @@ public struct SceneModel: Sendable {
     /// light switching on neither starts nor ages anything).
     private mutating func accumulate(now: Float, dt: Float, aPresence: Float) {
         let decay = 2 * dt
+        let count = evidence.count
         motion.withUnsafeBufferPointer { mo in
-        foreground.withUnsafeBufferPointer { fg in
         staticNow.withUnsafeBufferPointer { st in
         evidence.withUnsafeMutableBufferPointer { ev in
-        presence.withUnsafeMutableBufferPointer { pr in
-        lastMotion.withUnsafeMutableBufferPointer { lm in
-            for i in 0..<ev.count {
-                // Static and still → +dt; static under something moving (occlusion) → hold; otherwise decay
-                // twice as fast, so a flickering border pixel (on 2 frames in 3) still gains.
+            // Static and still → +dt; static under something moving (occlusion) → hold; otherwise decay
+            // twice as fast, so a flickering border pixel (on 2 frames in 3) still gains.
+            for i in 0..<count {
                 let fs = Float(st[i]), fm = Float(mo[i])
                 let old = ev[i]
                 ev[i] = fs * (old + (1 - fm) * dt) + (1 - fs) * max(old - decay, 0)
-                pr[i] += aPresence * (Float(fg[i]) - pr[i])
-                lm[i] = mo[i] != 0 ? now : lm[i]
             }
         }
         }
         }
+        foreground.withUnsafeBufferPointer { fg in
+        presence.withUnsafeMutableBufferPointer { pr in
+            for i in 0..<count { pr[i] += aPresence * (Float(fg[i]) - pr[i]) }
         }
         }
+        motion.withUnsafeBufferPointer { mo in
+        lastMotion.withUnsafeMutableBufferPointer { lm in
+            for i in 0..<count { lm[i] = mo[i] != 0 ? now : lm[i] }
+        }
+        }
+    }
+
+    /// Number of set pixels in a 0/1 mask (of those not set in `without`).
+    private static func count(_ mask: [UInt8], without other: [UInt8]? = nil) -> Int {
+        mask.withUnsafeBufferPointer { m in
+            var total: UInt32 = 0
+            if let other {
+                other.withUnsafeBufferPointer { o in
+                    for i in 0..<m.count { total &+= UInt32(m[i] & (1 &- o[i])) }
+                }
+            } else {
+                for i in 0..<m.count { total &+= UInt32(m[i]) }
+            }
+            return Int(total)
         }
     }
 
@@ -458,17 +512,16 @@ public struct SceneModel: Sendable {
             contrast += abs(shortValue(i) - longValue(i))
             movingNow += Int(movingMask[i])
         }
-        staticTimes.sort()
-        settled.sort()
-        let median = settled[settled.count / 2]
+        let median = settled.median()
+        let staticMedian = staticTimes.median()
         let w = format.width, h = format.height
         let box = group.box
         return StaticRegion(
             pixels: group.pixels, box: box,
-            staticSeconds: Double(staticTimes[staticTimes.count / 2]),
+            staticSeconds: Double(staticMedian),
             // The object dates from when its pixels last changed (set down, owner's hand gone), at the median
             // pixel; evidence would date it too early, it also counts an owner crouching still.
-            settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticTimes[staticTimes.count / 2]),
+            settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticMedian),
             edgeRatio: edgeRatio, contrast: Double(contrast) / Double(group.area),
             movingShare: Double(movingNow) / Double(group.area),
             touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
@@ -547,5 +600,30 @@ struct Photometric: Sendable, Hashable {
         let gain = (sbv / n - meanB * meanV) / varB
         guard gain > 0.3, gain < 3 else { return ratio }
         return Photometric(gain: gain, offset: meanV - gain * meanB)
+    }
+}
+
+extension Array where Element == Float {
+    /// The middle element in sorted order (the upper one of an even count), found by selection rather than a
+    /// full sort: regions are re-measured every frame. Reorders the array.
+    mutating func median() -> Float {
+        precondition(!isEmpty, "median of no values")
+        var low = 0, high = count - 1
+        let k = count / 2
+        while low < high {
+            let pivot = self[(low + high) / 2]
+            var i = low, j = high
+            while i <= j {
+                while self[i] < pivot { i += 1 }
+                while self[j] > pivot { j -= 1 }
+                if i <= j {
+                    swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { break }
+        }
+        return self[k]
     }
 }

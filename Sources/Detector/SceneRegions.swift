@@ -163,11 +163,12 @@ public struct MoverTrack: Sendable, Hashable {
     /// Where it was over the last ``MoverTracker/pathSeconds``, oldest first.
     public var path: [Sighting]
 
-    /// Whether it has moved at least its own size from where it was first seen: a person or vehicle on the
-    /// move, not the flicker of something appearing in place (a light, a cloud edge, a thing set down).
-    var hasTravelled: Bool {
+    /// Whether it has moved at least half its own size from where it was first seen: a person or vehicle on
+    /// the move (even one walking towards the camera, whose box grows more than it shifts), not the flicker of
+    /// something appearing in place (a light, a cloud edge, a thing set down).
+    public var hasTravelled: Bool {
         guard let first = path.first else { return false }
-        let size = Double(max(peakWidth, peakHeight))
+        let size = Double(max(peakWidth, peakHeight)) / 2
         let cx = Double(first.box.x0 + first.box.x1) / 2, cy = Double(first.box.y0 + first.box.y1) / 2
         return path.contains { s in
             let dx = Double(s.box.x0 + s.box.x1) / 2 - cx, dy = Double(s.box.y0 + s.box.y1) / 2 - cy

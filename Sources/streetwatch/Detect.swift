@@ -99,7 +99,7 @@ private func printTrace(_ scene: SceneModel) {
     }
     let occupied = scene.occupiedRegions.map { "\($0.box) \($0.area)" }
     if !occupied.isEmpty { print(String(format: "  %.1f occupied ", scene.pts) + occupied.joined(separator: " ")) }
-    let live = scene.movers.tracks.filter { $0.lastSeen == scene.pts }.map { "#\($0.id) \($0.box)" }
+    let live = scene.movers.tracks.filter { $0.lastSeen == scene.pts }.map { "#\($0.id)\($0.hasTravelled ? "*" : "") \($0.box)" }
     if !live.isEmpty { print(String(format: "  %.1f movers ", scene.pts) + live.joined(separator: " ")) }
 }
 
