@@ -131,6 +131,13 @@ public struct AbandonedObjectRule: Rule {
     /// Share of its pixels that moved within the last second above which a candidate counts as attended
     /// (someone on it, handling it, or it is a person shifting on the spot).
     static let attendedMovingShare = 0.05
+    /// Share of a candidate's pixels changing in one frame above which it *stirs* (see ``StaticRegion/stirShare``).
+    static let stirShare = 0.03
+    /// Time constant of how often a candidate stirs, and the level above which it counts as a living thing
+    /// (attended by itself): a person shifts every few frames, while compression pulses at each keyframe (every
+    /// 1-4 s) raise the average only by a tenth.
+    static let stirSeconds = 2.0
+    static let livelyAbove = 0.25
     /// Seconds around the moment a region settled in which a moving blob that touched it counts as what brought
     /// it: a hand lets go and the owner straightens up within a couple of seconds.
     static let bringerWindow = 3.0
@@ -168,6 +175,9 @@ public struct AbandonedObjectRule: Rule {
         var brought = false
         /// Whether it is a person or vehicle that moved in and stopped (see ``stoppedMoverShare``).
         var isStoppedMover = false
+        /// How often it stirred lately (0-1, see ``stirSeconds``).
+        var liveliness = 0.0
+        var stirs = false
         var reported = false
         var reportedBox = PixelBox.empty
     }
@@ -207,7 +217,7 @@ public struct AbandonedObjectRule: Rule {
             candidates.append(Track(
                 id: 0, box: region.box, area: region.area, placedAt: min(region.settledAt, pts), lastSeen: pts,
                 attendedAt: -.infinity, staticSeconds: region.staticSeconds, edgeRatio: region.edgeRatio,
-                contrast: region.contrast, movingShare: region.movingShare))
+                contrast: region.contrast, movingShare: region.movingShare, stirs: region.stirShare >= Self.stirShare))
         }
         return advanceTracks(candidates, scene: scene, inSchedule: inSchedule)
     }
@@ -244,7 +254,9 @@ public struct AbandonedObjectRule: Rule {
                     && $0.visited(touch, since: track.placedAt - Self.bringerWindow, until: track.placedAt + Self.bringerWindow)
             }
         }
-        var attended = track.movingShare > Self.attendedMovingShare
+        let a = min(1, (scene.deltaTime) / Self.stirSeconds)
+        track.liveliness += a * ((track.stirs ? 1 : 0) - track.liveliness)
+        var attended = track.movingShare > Self.attendedMovingShare || track.liveliness > Self.livelyAbove
         var stopped = false
         for mover in scene.movers.tracks where track.companions.contains(mover.id) && scene.pts - mover.lastSeen <= 1 {
             // Still within its own size of the object: standing by it, working at it, not yet walked off.
@@ -287,6 +299,7 @@ public struct AbandonedObjectRule: Rule {
                 track.edgeRatio = candidate.edgeRatio
                 track.contrast = candidate.contrast
                 track.movingShare = candidate.movingShare
+                track.stirs = candidate.stirs
                 track.placedAt = min(track.placedAt, candidate.placedAt)
                 tracks[t] = track
             } else {

@@ -62,6 +62,19 @@ public struct SceneSettings: Sendable, Hashable {
 
     /// The defaults above.
     public init() {}
+
+    /// Seconds a pixel must differ before its presence average reaches ``occupiedShare``: `presenceSeconds ×
+    /// ln(1 / (1 − occupiedShare))`, about 28 s with the defaults (summed in 0.1 s steps; the Detector imports no
+    /// maths library).
+    public var presenceLagSeconds: Double {
+        var presence = 0.0, seconds = 0.0
+        let step = 0.1
+        while presence < Double(occupiedShare), seconds < 100 * presenceSeconds {
+            presence += (1 - presence) * step / presenceSeconds
+            seconds += step
+        }
+        return seconds
+    }
 }
 
 /// What one frame turned out to be.
@@ -504,13 +517,14 @@ public struct SceneModel: Sendable {
         var staticTimes: [Float] = [], settled: [Float] = []
         staticTimes.reserveCapacity(group.area)
         settled.reserveCapacity(group.area)
-        var movingNow = 0
+        var movingNow = 0, stirring = 0
         for p in group.pixels {
             let i = Int(p)
             staticTimes.append(evidence[i])
             settled.append(lastMotion[i])
             contrast += abs(shortValue(i) - longValue(i))
             movingNow += Int(movingMask[i])
+            stirring += Int(motion[i])
         }
         let median = settled.median()
         let staticMedian = staticTimes.median()
@@ -524,6 +538,7 @@ public struct SceneModel: Sendable {
             settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticMedian),
             edgeRatio: edgeRatio, contrast: Double(contrast) / Double(group.area),
             movingShare: Double(movingNow) / Double(group.area),
+            stirShare: Double(stirring) / Double(group.area),
             touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
     }
 

@@ -16,6 +16,10 @@ public struct StaticRegion: Sendable {
     /// Share of its pixels inside a moving blob in this frame: 0 for an object, higher for a person who stands
     /// but shifts, talks or turns, or when someone handles it or walks over it.
     public var movingShare: Double
+    /// Share of its pixels that changed in this frame at all (the raw motion mask, before opening): a person
+    /// who stands "still" keeps stirring (a hand, a head, the weight on the other foot); a thing lying there
+    /// does not. Rain streaks falling on a thing stir it too (a known cost: see docs/evaluation.md).
+    public var stirShare: Double
     /// Whether the box reaches the frame's outermost pixels: a thing cut by the border cannot be judged (its
     /// outline, size and owner are out of view).
     public var touchesBorder: Bool

@@ -87,6 +87,9 @@ public struct StationaryOccupancyRule: Rule {
     private let options: Options
     private var core: RuleCore
     private var state: Occupancy?
+    /// How long a pixel must have differed before its presence average reaches the occupied share: the
+    /// occupancy began that long before it was first seen, so the dwell is measured from then.
+    private let presenceLag: Double
 
     private struct Occupancy {
         var track: Int?
@@ -101,6 +104,7 @@ public struct StationaryOccupancyRule: Rule {
     public init(options: Options, format: FrameFormat) {
         self.options = options
         core = RuleCore(format: format, zone: options.zone, schedule: options.schedule)
+        presenceLag = SceneSettings().presenceLagSeconds
     }
 
     public var stats: RuleStats { core.stats }
@@ -155,7 +159,8 @@ public struct StationaryOccupancyRule: Rule {
             state = nil
         }
         guard var s = state, s.lastOccupied == pts else { return out }
-        if s.track == nil, inSchedule, pts - s.since >= options.minDwellSeconds {
+        // Dwell counts from when the zone began to fill (the presence lag before it was first seen occupied).
+        if s.track == nil, inSchedule, pts - s.since + presenceLag >= options.minDwellSeconds {
             s.track = core.newTrack()
             s.reportedBox = s.box
             out.append(finding(.start, s))
@@ -176,7 +181,7 @@ public struct StationaryOccupancyRule: Rule {
             // How far the occupied share clears the configured minimum: twice the minimum scores 0.5.
             score: max(0, min(1, (fraction - options.minArea) / (fraction + options.minArea) * 1.5)),
             facts: [
-                "dwell_seconds": s.lastOccupied - s.since,
+                "dwell_seconds": s.lastOccupied - s.since + presenceLag,
                 "occupied_fraction": fraction,
                 "peak_occupied_fraction": Double(s.peakArea) / zoneArea,
                 "min_area": options.minArea,
