@@ -131,7 +131,8 @@ public struct AbandonedObjectRule: Rule {
     /// Share of its pixels that moved within the last second above which a candidate counts as attended
     /// (someone on it, handling it, or it is a person shifting on the spot).
     static let attendedMovingShare = 0.05
-    /// Share of a candidate's pixels changing in one frame above which it *stirs* (see ``StaticRegion/stirShare``).
+    /// Share of a candidate's pixels changing in one frame above which it *stirs* (see ``StaticRegion/stirShare``),
+    /// if that is also more than twice the share around it (rain, shake and keyframe pulses stir everywhere).
     static let stirShare = 0.03
     /// Time constant of how often a candidate stirs, and the level above which it counts as a living thing
     /// (attended by itself): a person shifts every few frames, while compression pulses at each keyframe (every
@@ -217,7 +218,8 @@ public struct AbandonedObjectRule: Rule {
             candidates.append(Track(
                 id: 0, box: region.box, area: region.area, placedAt: min(region.settledAt, pts), lastSeen: pts,
                 attendedAt: -.infinity, staticSeconds: region.staticSeconds, edgeRatio: region.edgeRatio,
-                contrast: region.contrast, movingShare: region.movingShare, stirs: region.stirShare >= Self.stirShare))
+                contrast: region.contrast, movingShare: region.movingShare,
+                stirs: region.stirShare >= Self.stirShare && region.stirShare > 2 * region.ringStirShare))
         }
         return advanceTracks(candidates, scene: scene, inSchedule: inSchedule)
     }

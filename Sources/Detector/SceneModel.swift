@@ -530,6 +530,13 @@ public struct SceneModel: Sendable {
         let staticMedian = staticTimes.median()
         let w = format.width, h = format.height
         let box = group.box
+        // The same measure around it: a shaking camera, rain or a keyframe pulse stirs the surroundings as much.
+        let ring = box.grown(by: 3, within: format)
+        var ringStirring = 0
+        for y in ring.y0..<ring.y1 {
+            for x in ring.x0..<ring.x1 { ringStirring += Int(motion[y * w + x]) }
+        }
+        let ringArea = max(1, ring.area - group.area)
         return StaticRegion(
             pixels: group.pixels, box: box,
             staticSeconds: Double(staticMedian),
@@ -539,6 +546,7 @@ public struct SceneModel: Sendable {
             edgeRatio: edgeRatio, contrast: Double(contrast) / Double(group.area),
             movingShare: Double(movingNow) / Double(group.area),
             stirShare: Double(stirring) / Double(group.area),
+            ringStirShare: Double(max(0, ringStirring - stirring)) / Double(ringArea),
             touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
     }
 

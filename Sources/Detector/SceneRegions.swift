@@ -18,8 +18,11 @@ public struct StaticRegion: Sendable {
     public var movingShare: Double
     /// Share of its pixels that changed in this frame at all (the raw motion mask, before opening): a person
     /// who stands "still" keeps stirring (a hand, a head, the weight on the other foot); a thing lying there
-    /// does not. Rain streaks falling on a thing stir it too (a known cost: see docs/evaluation.md).
+    /// does not. Compare with ``ringStirShare``: rain, shake and keyframe pulses stir the surroundings as well.
     public var stirShare: Double
+    /// The same share in a 3-pixel ring around its box: what the camera, the weather or the encoder stir
+    /// everywhere.
+    public var ringStirShare: Double
     /// Whether the box reaches the frame's outermost pixels: a thing cut by the border cannot be judged (its
     /// outline, size and owner are out of view).
     public var touchesBorder: Bool
