@@ -102,7 +102,7 @@ private func runAll(_ frames: [VideoFrame], occupancy: StationaryOccupancyOption
         let start = try #require(h.starts.first)
         #expect(start.kind == "stationary-occupancy.start")
         #expect(start.zone == "sidewalk")
-        #expect(start.lastSeen - start.firstSeen >= 180)
+        #expect(start.facts["dwell_seconds"]! >= 180)
         #expect(start.lastSeen < 240)
         let stallBox = NormalizedBox(x0: 0.35, y0: 0.55, x1: 0.6, y1: 0.8).scaled(width: 160, height: 90)
         #expect(start.box.iou(stallBox) > 0.5, "box \(start.box) vs stall \(stallBox)")

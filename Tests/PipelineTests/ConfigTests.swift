@@ -258,7 +258,7 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         #expect(demo.cameras.map(\.id) == ["demo-street"])
         #expect(FileManager.default.fileExists(atPath: demo.cameras[0].url))
         let eval = try GroupConfig.load(file: repositoryRoot + "/samples/groups/eval.yaml", environment: [:])
-        #expect(eval.cameras.count == 3)
+        #expect(eval.cameras.count == 6)
         #expect(Set(eval.cameras.map(\.rules)).count == 1)
     }
 }
