@@ -42,7 +42,7 @@ struct Evaluate: AsyncParsableCommand {
     }
 
     /// One clip to scan: where the file is and which camera it is scanned as (`nil` until one is found).
-    private struct PlannedClip {
+    struct PlannedClip {
         var clip: LabelledClip
         var path: String
         var camera: CameraConfig?
@@ -50,6 +50,27 @@ struct Evaluate: AsyncParsableCommand {
 
     func run() async throws {
         let group = try loadGroup(config)
+        let (plan, withoutCamera) = try makePlan(group)
+        let borrowed = withoutCamera == 0 ? nil
+            : "\(withoutCamera) clip\(withoutCamera == 1 ? "" : "s") without a camera of their own "
+                + "\(withoutCamera == 1 ? "was" : "were") scanned with the rules every camera shares"
+        if let borrowed {
+            if json { FileHandle.standardError.write(Data((borrowed + "\n").utf8)) } else { print(borrowed) }
+        }
+        let report = try await score(plan, group: group)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            print(String(decoding: try encoder.encode(JSONReport(report, clipsWithSharedRules: withoutCamera)), as: UTF8.self))
+        } else {
+            print(Self.text(report))
+        }
+    }
+
+    /// Every labelled clip with its file and the camera it is scanned as, and how many clips borrowed the
+    /// cameras' shared rules for want of a camera of their own.
+    /// - Throws: `CommandFailure` listing every clip without a file or a camera, before anything is scanned.
+    private func makePlan(_ group: GroupConfig) throws -> (plan: [PlannedClip], withoutCamera: Int) {
         // Check every clip has a camera and a file before scanning anything.
         var plan: [PlannedClip] = []
         var problems: [String] = []
@@ -99,7 +120,12 @@ struct Evaluate: AsyncParsableCommand {
             }
         }
         guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "\n")) }
+        return (plan, withoutCamera.count)
+    }
 
+    /// Scans every planned clip as its camera with `group`'s settings into a fresh temporary store (removed
+    /// afterwards) and scores the draft cases: the whole of a plain run, and one value of a sweep.
+    func score(_ plan: [PlannedClip], group: GroupConfig) async throws -> EvaluationReport {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("streetwatch-evaluate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let store = try openStore(StoreConfig(databasePath: temporary.appendingPathComponent("cases.sqlite").path))
@@ -107,7 +133,7 @@ struct Evaluate: AsyncParsableCommand {
         logger.logLevel = .warning
         var scores: [ClipScore] = []
         for planned in plan {
-            // `!`: a clip without a camera got the template's above, or the command stopped at the problems.
+            // `!`: makePlan gives a clip without a camera of its own the template's, or throws.
             let (clip, path, camera) = (planned.clip, planned.path, planned.camera!)
             let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
             _ = try await scanRecording(path, worker: worker, origin: Self.origin, progressTotal: clip.duration,
@@ -120,35 +146,27 @@ struct Evaluate: AsyncParsableCommand {
             }
             scores.append(Matching.score(file: clip.file, family: clip.family, cases: cases, events: clip.events))
         }
-        let report = EvaluationReport(clips: scores)
-        let borrowed = withoutCamera.isEmpty ? nil
-            : "\(withoutCamera.count) clip\(withoutCamera.count == 1 ? "" : "s") without a camera of their own "
-                + "\(withoutCamera.count == 1 ? "was" : "were") scanned with the rules every camera shares"
-        if json {
-            if let borrowed { FileHandle.standardError.write(Data((borrowed + "\n").utf8)) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(JSONReport(report, clipsWithSharedRules: withoutCamera.count)), as: UTF8.self))
-        } else {
-            if let borrowed { print(borrowed) }
-            print(Self.text(report))
+        return EvaluationReport(clips: scores)
+    }
+
+    /// `12.5 %`, or `n/a` without cases (precision) or events (recall).
+    static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a" }
+
+    /// `header` and `rows` in columns two spaces apart: the first left-aligned, the others right-aligned.
+    static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ")
         }
+        return ([header] + rows).map(line)
     }
 
     /// The human-readable report: a table per clip, one per family, the overall precision and recall, then every
     /// false positive and miss with why.
     static func text(_ report: EvaluationReport) -> String {
-        func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a" }
-        func table(_ header: [String], _ rows: [[String]]) -> [String] {
-            let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
-            func line(_ cells: [String]) -> String {
-                cells.enumerated().map { i, cell in
-                    i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                        : String(repeating: " ", count: widths[i] - cell.count) + cell
-                }.joined(separator: "  ")
-            }
-            return ([header] + rows).map(line)
-        }
         var lines: [String] = []
         var clipRows: [[String]] = report.clips.map { c in
             [c.file, c.family, "\(c.cases)", "\(c.events)", "\(c.matched)", "\(c.duplicates)", "\(c.falsePositives.count)",
