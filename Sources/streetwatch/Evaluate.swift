@@ -19,6 +19,12 @@ struct Evaluate: AsyncParsableCommand {
             in [placed_at, end + 5 s] and its box overlaps the event box (IoU >= 0.1, or its centre inside the \
             event box grown 25 % on each side). Each event matches one case; further cases for it are duplicates \
             and count as false positives.
+
+            --sweep RULE.OPTION=FROM:TO:STEP is a backtest of one setting: the option is set to each value from \
+            FROM to TO every STEP (at most 50 values) on every camera's rules of that type, all clips are scanned \
+            again for each, and the report is one row per value, marking the value configured now and the values \
+            that reach precision >= 95 % and recall >= 90 %. One --sweep per run. --svg PATH also draws the \
+            precision and recall curves.
             """)
 
     @Argument(help: "The camera-group config (YAML) with one camera per clip.")
@@ -34,11 +40,31 @@ struct Evaluate: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Score each value of one rule option in turn, e.g. abandoned-object.min_static_seconds=5:30:5 "
+                                   + "(FROM:TO:STEP, at most 50 values; one --sweep per run).",
+                               valueName: "rule.option=from:to:step"))
+    var sweep: String?
+
+    @Option(help: ArgumentHelp("With --sweep: also write the precision and recall curves as an SVG file.", valueName: "path"))
+    var svg: String?
+
     /// Stream time 0 of every clip: a fixed moment, so incident keys and schedules are the same on every run.
     static let origin = Date(timeIntervalSince1970: 1_790_000_000)
 
     func validate() throws {
         if labels.isEmpty { throw ValidationError("Missing expected argument '--labels <labels.json>'") }
+        _ = try parsedSweep()
+        if svg != nil && sweep == nil { throw ValidationError("--svg draws a sweep's curves: give --sweep too") }
+    }
+
+    /// `--sweep` parsed, or `nil` without one.
+    /// - Throws: `ValidationError` naming the flag when the text is not a usable range.
+    func parsedSweep() throws -> Sweep? {
+        do {
+            return try sweep.map { text throws(SweepError) in try Sweep(parsing: text) }
+        } catch {
+            throw ValidationError("--sweep: \(error)")
+        }
     }
 
     /// One clip to scan: where the file is and which camera it is scanned as (`nil` until one is found).
@@ -50,12 +76,24 @@ struct Evaluate: AsyncParsableCommand {
 
     func run() async throws {
         let group = try loadGroup(config)
+        let sweep = try parsedSweep()
+        if let sweep {
+            do {
+                try sweep.check(against: group)
+            } catch {
+                throw CommandFailure("--sweep: \(error)")
+            }
+        }
         let (plan, withoutCamera) = try makePlan(group)
         let borrowed = withoutCamera == 0 ? nil
             : "\(withoutCamera) clip\(withoutCamera == 1 ? "" : "s") without a camera of their own "
                 + "\(withoutCamera == 1 ? "was" : "were") scanned with the rules every camera shares"
         if let borrowed {
             if json { FileHandle.standardError.write(Data((borrowed + "\n").utf8)) } else { print(borrowed) }
+        }
+        if let sweep {
+            try await runSweep(sweep, group: group, plan: plan, clipsWithSharedRules: withoutCamera)
+            return
         }
         let report = try await score(plan, group: group)
         if json {
