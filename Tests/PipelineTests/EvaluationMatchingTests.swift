@@ -142,8 +142,9 @@ struct EvaluationMatchingTests {
     }
 
     private static let location = Location(address: "Test", longitude: 0, latitude: 0, gridCode: "000000000000000")
-    private static let dumpingRule = RuleConfig(type: "abandoned-object", category: CaseCategory(code: "06010", name: "dumping"))
-    private static let vendingRule = RuleConfig(type: "stationary-occupancy", category: CaseCategory(code: "09006", name: "vending"))
+    // Built-in rule types with default options always decode; a failure here is a bug in the registry.
+    private static let dumpingRule = try! RuleConfig(type: "abandoned-object", category: CaseCategory(code: "06010", name: "dumping"))
+    private static let vendingRule = try! RuleConfig(type: "stationary-occupancy", category: CaseCategory(code: "09006", name: "vending"))
 
     private func group(_ cameras: [CameraConfig]) -> GroupConfig {
         GroupConfig(group: GroupInfo(id: "eval"), store: StoreConfig(databasePath: "/tmp/unused.sqlite"), cameras: cameras)
