@@ -460,12 +460,6 @@ public struct SceneModel: Sendable {
     /// Short-term background value of pixel `i` as the current frame would show it.
     @inline(__always) func shortValue(_ i: Int) -> Float { short[i] * toShort.gain + toShort.offset }
 
-    /// Stream time pixel `i` last moved (`-infinity` when never).
-    public func lastMotion(at i: Int) -> Timestamp {
-        let t = lastMotion[i]
-        return t.isFinite ? Double(t) + timeBase : -.infinity
-    }
-
     private var fragmentGap: Int { max(2, Int((settings.fragmentGapFraction * Double(format.width)).rounded())) }
 
     private var minRegionPixels: Int { max(6, Int(settings.minRegionFraction * Double(format.width * format.height))) }

@@ -19,6 +19,12 @@ struct Evaluate: AsyncParsableCommand {
             in [placed_at, end + 5 s] and its box overlaps the event box (IoU >= 0.1, or its centre inside the \
             event box grown 25 % on each side). Each event matches one case; further cases for it are duplicates \
             and count as false positives.
+
+            --sweep RULE.OPTION=FROM:TO:STEP is a backtest of one setting: the option is set to each value from \
+            FROM to TO every STEP (at most 50 values) on every camera's rules of that type, all clips are scanned \
+            again for each, and the report is one row per value, marking the value configured now and the values \
+            that reach precision >= 95 % and recall >= 90 %. One --sweep per run. --svg PATH also draws the \
+            precision and recall curves.
             """)
 
     @Argument(help: "The camera-group config (YAML) with one camera per clip.")
@@ -34,15 +40,35 @@ struct Evaluate: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Score each value of one rule option in turn, e.g. abandoned-object.min_static_seconds=5:30:5 "
+                                   + "(FROM:TO:STEP, at most 50 values; one --sweep per run).",
+                               valueName: "rule.option=from:to:step"))
+    var sweep: String?
+
+    @Option(help: ArgumentHelp("With --sweep: also write the precision and recall curves as an SVG file.", valueName: "path"))
+    var svg: String?
+
     /// Stream time 0 of every clip: a fixed moment, so incident keys and schedules are the same on every run.
     static let origin = Date(timeIntervalSince1970: 1_790_000_000)
 
     func validate() throws {
         if labels.isEmpty { throw ValidationError("Missing expected argument '--labels <labels.json>'") }
+        _ = try parsedSweep()
+        if svg != nil && sweep == nil { throw ValidationError("--svg draws a sweep's curves: give --sweep too") }
+    }
+
+    /// `--sweep` parsed, or `nil` without one.
+    /// - Throws: `ValidationError` naming the flag when the text is not a usable range.
+    func parsedSweep() throws -> Sweep? {
+        do {
+            return try sweep.map { text throws(SweepError) in try Sweep(parsing: text) }
+        } catch {
+            throw ValidationError("--sweep: \(error)")
+        }
     }
 
     /// One clip to scan: where the file is and which camera it is scanned as (`nil` until one is found).
-    private struct PlannedClip {
+    struct PlannedClip {
         var clip: LabelledClip
         var path: String
         var camera: CameraConfig?
@@ -50,6 +76,39 @@ struct Evaluate: AsyncParsableCommand {
 
     func run() async throws {
         let group = try loadGroup(config)
+        let sweep = try parsedSweep()
+        if let sweep {
+            do {
+                try sweep.check(against: group)
+            } catch {
+                throw CommandFailure("--sweep: \(error)")
+            }
+        }
+        let (plan, withoutCamera) = try makePlan(group)
+        let borrowed = withoutCamera == 0 ? nil
+            : "\(withoutCamera) clip\(withoutCamera == 1 ? "" : "s") without a camera of their own "
+                + "\(withoutCamera == 1 ? "was" : "were") scanned with the rules every camera shares"
+        if let borrowed {
+            if json { FileHandle.standardError.write(Data((borrowed + "\n").utf8)) } else { print(borrowed) }
+        }
+        if let sweep {
+            try await runSweep(sweep, group: group, plan: plan, clipsWithSharedRules: withoutCamera)
+            return
+        }
+        let report = try await score(plan, group: group)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            print(String(decoding: try encoder.encode(JSONReport(report, clipsWithSharedRules: withoutCamera)), as: UTF8.self))
+        } else {
+            print(Self.text(report))
+        }
+    }
+
+    /// Every labelled clip with its file and the camera it is scanned as, and how many clips borrowed the
+    /// cameras' shared rules for want of a camera of their own.
+    /// - Throws: `CommandFailure` listing every clip without a file or a camera, before anything is scanned.
+    private func makePlan(_ group: GroupConfig) throws -> (plan: [PlannedClip], withoutCamera: Int) {
         // Check every clip has a camera and a file before scanning anything.
         var plan: [PlannedClip] = []
         var problems: [String] = []
@@ -99,7 +158,12 @@ struct Evaluate: AsyncParsableCommand {
             }
         }
         guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "\n")) }
+        return (plan, withoutCamera.count)
+    }
 
+    /// Scans every planned clip as its camera with `group`'s settings into a fresh temporary store (removed
+    /// afterwards) and scores the draft cases: the whole of a plain run, and one value of a sweep.
+    func score(_ plan: [PlannedClip], group: GroupConfig) async throws -> EvaluationReport {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("streetwatch-evaluate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let store = try openStore(StoreConfig(databasePath: temporary.appendingPathComponent("cases.sqlite").path))
@@ -107,7 +171,7 @@ struct Evaluate: AsyncParsableCommand {
         logger.logLevel = .warning
         var scores: [ClipScore] = []
         for planned in plan {
-            // `!`: a clip without a camera got the template's above, or the command stopped at the problems.
+            // `!`: makePlan gives a clip without a camera of its own the template's, or throws.
             let (clip, path, camera) = (planned.clip, planned.path, planned.camera!)
             let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
             _ = try await scanRecording(path, worker: worker, origin: Self.origin, progressTotal: clip.duration,
@@ -120,35 +184,27 @@ struct Evaluate: AsyncParsableCommand {
             }
             scores.append(Matching.score(file: clip.file, family: clip.family, cases: cases, events: clip.events))
         }
-        let report = EvaluationReport(clips: scores)
-        let borrowed = withoutCamera.isEmpty ? nil
-            : "\(withoutCamera.count) clip\(withoutCamera.count == 1 ? "" : "s") without a camera of their own "
-                + "\(withoutCamera.count == 1 ? "was" : "were") scanned with the rules every camera shares"
-        if json {
-            if let borrowed { FileHandle.standardError.write(Data((borrowed + "\n").utf8)) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(JSONReport(report, clipsWithSharedRules: withoutCamera.count)), as: UTF8.self))
-        } else {
-            if let borrowed { print(borrowed) }
-            print(Self.text(report))
+        return EvaluationReport(clips: scores)
+    }
+
+    /// `12.5 %`, or `n/a` without cases (precision) or events (recall).
+    static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a" }
+
+    /// `header` and `rows` in columns two spaces apart: the first left-aligned, the others right-aligned.
+    static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ")
         }
+        return ([header] + rows).map(line)
     }
 
     /// The human-readable report: a table per clip, one per family, the overall precision and recall, then every
     /// false positive and miss with why.
     static func text(_ report: EvaluationReport) -> String {
-        func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a" }
-        func table(_ header: [String], _ rows: [[String]]) -> [String] {
-            let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
-            func line(_ cells: [String]) -> String {
-                cells.enumerated().map { i, cell in
-                    i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                        : String(repeating: " ", count: widths[i] - cell.count) + cell
-                }.joined(separator: "  ")
-            }
-            return ([header] + rows).map(line)
-        }
         var lines: [String] = []
         var clipRows: [[String]] = report.clips.map { c in
             [c.file, c.family, "\(c.cases)", "\(c.events)", "\(c.matched)", "\(c.duplicates)", "\(c.falsePositives.count)",
