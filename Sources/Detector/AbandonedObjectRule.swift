@@ -109,12 +109,14 @@ extension AbandonedObjectOptions: Decodable {
 ///
 /// Reads the camera's ``SceneModel``: its static-region candidates (arrived and stayed, ghosts already healed,
 /// fragments merged) and its moving blobs. A candidate is checked for zone, size, border, outline and contrast
-/// (each rejection counted in ``RuleStats/rejected`` with its reason). Its *companions* are the moving blobs that
-/// brought it or came to it since (owner, vendor, passers-by); it is attended while something moves on it or a
-/// companion is still within its own size of it (a passer-by who walks on stops attending at once), so a stall
-/// with its vendor, a traveller beside his suitcase or a van beside a dropped bag hold it back. A region that
-/// lies where its bringer came to rest *is* the bringer (a parked car, a person standing still): never reported;
-/// nor is a region nothing moving brought (a drifting cloud, light settling): somebody leaves a dumped thing. It is reported once it
+/// (each rejection counted in ``RuleStats/rejected`` with its reason). A region nothing travelling brought (a
+/// drifting cloud, light settling) is never reported: somebody leaves a dumped thing. Nor is a region nearly its
+/// bringer's size that lies where the bringer came to rest: it *is* the bringer (a parked car, a person standing).
+/// Its *companions* are the moving blobs that brought it or came to it since (owner, vendor, passers-by). It is
+/// attended while something moves on it, it stirs more than its surroundings (a person shifting on the spot), a
+/// companion is still within its own size of it (a passer-by who walks on stops attending at once), or a person or
+/// vehicle at rest that arrived with it stands beside it; so a stall with its vendor, a traveller beside his
+/// suitcase or a van beside a dropped bag hold it back. It is reported once it
 /// has lain still `min_static_seconds` and been unattended `unattended_seconds`; the finding dates from when it
 /// was left (`firstSeen`) and keeps when it was set down (`facts.placed_at`). It ends when the object has been
 /// gone `end_after_seconds` (taken away: `facts.removed` = 1).
@@ -128,8 +130,8 @@ public struct AbandonedObjectRule: Rule {
 
     /// Share of a candidate's pixels that must lie in the zone: an object half in the zone is the zone's.
     static let minZoneShare = 0.5
-    /// Share of its pixels that moved within the last second above which a candidate counts as attended
-    /// (someone on it, handling it, or it is a person shifting on the spot).
+    /// Share of its pixels inside a moving blob in this frame above which a candidate counts as attended
+    /// (someone on it, handling it, walking over it).
     static let attendedMovingShare = 0.05
     /// Share of a candidate's pixels changing in one frame above which it *stirs* (see ``StaticRegion/stirShare``),
     /// if that is also more than twice the share around it (rain, shake and keyframe pulses stir everywhere).
