@@ -28,10 +28,10 @@ eval: deps
 	@[ -f "$(EVAL_DIR)/labels.json" ] || { echo "make eval: $(EVAL_DIR)/labels.json not found; the evaluation clips are not part of this repository (see README.md, Evaluation clips)" >&2; exit 1; }
 	$(SWIFT) build -c release --product streetwatch
 	scripts/make-variants.py "$(EVAL_DIR)/labels.json" --out $(EVAL_VARIANTS)
-	if [ -f scripts/make-vending-scenes.py ]; then scripts/make-vending-scenes.py "$(EVAL_DIR)" --out $(EVAL_VENDING); fi
+	scripts/make-vending-scenes.py "$(EVAL_DIR)" --out $(EVAL_VENDING)
 	"$$($(SWIFT) build -c release --show-bin-path)/streetwatch" evaluate samples/groups/eval.yaml \
 		--labels "$(EVAL_DIR)/labels.json" --clips "$(EVAL_DIR)" --labels $(EVAL_VARIANTS)/labels.json \
-		$$([ -f scripts/make-vending-scenes.py ] && echo "--labels $(EVAL_VENDING)/labels.json")
+		--labels $(EVAL_VENDING)/labels.json
 
 # A script, not a test: CPU per video second against ffmpeg, then N live RTSP cameras; writes docs/benchmarks.md.
 bench:
