@@ -248,12 +248,13 @@ public struct AbandonedObjectRule: Rule {
         let reach = reach(track.box)
         let touch = track.box.grown(by: max(2, reach / 3))
         let since = track.placedAt - Self.bringerWindow
-        for mover in scene.movers.tracks + scene.movers.ended {
+        let everyMover = scene.movers.tracks + scene.movers.ended
+        for mover in everyMover {
             let touching = mover.lastSeen == scene.pts && mover.box.intersects(touch)
             if touching || (isNew && mover.visited(touch, since: since)) { track.companions.insert(mover.id) }
         }
         if !track.brought {
-            track.brought = (scene.movers.tracks + scene.movers.ended).contains {
+            track.brought = everyMover.contains {
                 $0.hasTravelled
                     && $0.visited(touch, since: track.placedAt - Self.bringerWindow, until: track.placedAt + Self.bringerWindow)
             }
@@ -270,7 +271,7 @@ public struct AbandonedObjectRule: Rule {
         // The biggest blob that travelled to the object since it settled is its bringer (the owner, not a hand,
         // a bag swinging on its own or the flicker of the object appearing). If the object is nearly the bringer's size and the bringer went still at it,
         // the object *is* the bringer: a car that parked, a person who stands.
-        let bringers = (scene.movers.tracks + scene.movers.ended).filter {
+        let bringers = everyMover.filter {
             track.companions.contains($0.id) && $0.hasTravelled && $0.visited(touch, since: since)
         }
         if let bringer = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight }),

@@ -33,16 +33,7 @@ public struct CameraDetector: Sendable {
     }
 
     /// Camera-wide counters (light changes, relearns, healed ghosts).
-    public var sceneStats: SceneStats {
-        var s = scene.stats
-        s.frames += carriedScene.frames
-        s.gainCompensatedFrames += carriedScene.gainCompensatedFrames
-        s.suppressedFrames += carriedScene.suppressedFrames
-        s.relearns += carriedScene.relearns
-        s.ghostsHealed += carriedScene.ghostsHealed
-        s.resets += carriedScene.resets
-        return s
-    }
+    public var sceneStats: SceneStats { scene.stats + carriedScene }
 
     /// Updates the scene with `frame` and lets every rule read it.
     /// - Returns: the findings of all rules, in rule order.

@@ -104,6 +104,18 @@ public struct SceneStats: Sendable, Hashable {
 
     /// All counters zero.
     public init() {}
+
+    /// The counts of both.
+    static func + (a: SceneStats, b: SceneStats) -> SceneStats {
+        var s = a
+        s.frames += b.frames
+        s.gainCompensatedFrames += b.gainCompensatedFrames
+        s.suppressedFrames += b.suppressedFrames
+        s.relearns += b.relearns
+        s.ghostsHealed += b.ghostsHealed
+        s.resets += b.resets
+        return s
+    }
 }
 
 /// One camera's picture of its scene, computed once per frame and read by every rule on the camera.
@@ -265,30 +277,10 @@ public struct SceneModel: Sendable {
         let count = frame.pixels.count
         // Small loops over few buffers each: LLVM vectorises a loop only when it can rule out aliasing between
         // its pointers at run time, and gives up beyond a handful (a single fused loop ran scalar, perf).
-        frame.pixels.withUnsafeBufferPointer { px in
-        short.withUnsafeBufferPointer { bs in
-        noise.withUnsafeBufferPointer { nz in
-        motion.withUnsafeMutableBufferPointer { mo in
-            for i in 0..<count {
-                let threshold = max(minDiff, k * nz[i])
-                mo[i] = abs(Float(px[i]) - (bs[i] * sS.gain + sS.offset)) > threshold ? 1 : 0
-            }
-        }
-        }
-        }
-        }
-        frame.pixels.withUnsafeBufferPointer { px in
-        long.withUnsafeBufferPointer { bl in
-        noise.withUnsafeBufferPointer { nz in
-        foreground.withUnsafeMutableBufferPointer { fg in
-            for i in 0..<count {
-                let threshold = max(minDiff, k * nz[i])
-                fg[i] = abs(Float(px[i]) - (bl[i] * sL.gain + sL.offset)) > threshold ? 1 : 0
-            }
-        }
-        }
-        }
-        }
+        Self.markDifferences(frame.pixels, from: short, seenThrough: sS, noise: noise, floor: minDiff, factor: k,
+                             into: &motion)
+        Self.markDifferences(frame.pixels, from: long, seenThrough: sL, noise: noise, floor: minDiff, factor: k,
+                             into: &foreground)
         short.withUnsafeBufferPointer { bs in
         long.withUnsafeBufferPointer { bl in
         noise.withUnsafeBufferPointer { nz in
@@ -389,6 +381,24 @@ public struct SceneModel: Sendable {
         }
     }
 
+    /// Sets `mask` to 1 where the frame differs from `background` (mapped into the frame's brightness by `fit`)
+    /// by more than `floor` or `factor` times the pixel's noise, 0 elsewhere.
+    private static func markDifferences(_ pixels: [UInt8], from background: [Float], seenThrough fit: Photometric,
+                                        noise: [Float], floor: Float, factor: Float, into mask: inout [UInt8]) {
+        pixels.withUnsafeBufferPointer { px in
+        background.withUnsafeBufferPointer { bg in
+        noise.withUnsafeBufferPointer { nz in
+        mask.withUnsafeMutableBufferPointer { m in
+            for i in 0..<px.count {
+                let threshold = max(floor, factor * nz[i])
+                m[i] = abs(Float(px[i]) - (bg[i] * fit.gain + fit.offset)) > threshold ? 1 : 0
+            }
+        }
+        }
+        }
+        }
+    }
+
     /// Number of set pixels in a 0/1 mask (of those not set in `without`).
     private static func count(_ mask: [UInt8], without other: [UInt8]? = nil) -> Int {
         mask.withUnsafeBufferPointer { m in
@@ -471,7 +481,7 @@ public struct SceneModel: Sendable {
         let pieces = ConnectedComponents.find(movingMask, width: format.width, height: format.height,
                                               minArea: 1, labels: &labels)
         moving = Component.mergingFragments(pieces, gap: fragmentGap).filter { $0.area >= minRegionPixels }
-        movers.advance(moving.map { MovingBlob(box: $0.box, area: $0.area) }, pts: pts, format: format)
+        movers.advance(moving.map { MovingBlob(box: $0.box, area: $0.area) }, pts: pts)
     }
 
     private mutating func findCandidates(_ frame: VideoFrame) {

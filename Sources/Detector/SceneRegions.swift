@@ -211,7 +211,7 @@ public struct MoverTracker: Sendable {
     public init() {}
 
     /// Associates this frame's `blobs` with the tracks, starts tracks for the rest, ends stale ones.
-    mutating func advance(_ blobs: [MovingBlob], pts: Timestamp, format: FrameFormat) {
+    mutating func advance(_ blobs: [MovingBlob], pts: Timestamp) {
         var taken = Set<Int>()
         for blob in blobs {
             let reach = max(blob.box.width, blob.box.height)
