@@ -141,6 +141,12 @@ public struct AbandonedObjectRule: Rule {
     /// 1-4 s) raise the average only by a tenth.
     static let stirSeconds = 2.0
     static let livelyAbove = 0.25
+    /// Texture correlation with the old surface (``StaticRegion/textureCorrelation``) above which a candidate
+    /// is that surface under other light. Light scales texture, so cloud shadows and sunlit patches on the
+    /// PETS car park correlate at 0.87-1.0 (most above 0.9) through an exposure jump and crf 44; an object
+    /// hides the texture under it, and a bag set down against a cabinet, whose region takes in part of the
+    /// cabinet's edge, measured 0.45-0.68 across light, rain and ramp variants.
+    static let relitAbove = 0.85
     /// Seconds around the moment a region settled in which a moving blob that touched it counts as what brought
     /// it: a hand lets go and the owner straightens up within a couple of seconds.
     static let bringerWindow = 3.0
@@ -178,6 +184,10 @@ public struct AbandonedObjectRule: Rule {
         var brought = false
         /// Whether it is a person or vehicle that moved in and stopped (see ``stoppedMoverShare``).
         var isStoppedMover = false
+        /// Its bringer as last seen moving: id, when, where.
+        var bringer: (id: Int, lastSeen: Timestamp, box: PixelBox)?
+        /// Whether something set off from it after its bringer came to rest there: the bringer walking away.
+        var bringerLeft = false
         /// How often it stirred lately (0-1, see ``stirSeconds``).
         var liveliness = 0.0
         var stirs = false
@@ -231,7 +241,8 @@ public struct AbandonedObjectRule: Rule {
         if region.area < minPixels { return .tooSmall }
         if region.area > maxPixels { return .tooLarge }
         if region.touchesBorder { return .border }
-        if region.edgeRatio < EdgeEvidence.objectAbove { return .ambiguousEdges }
+        if let correlation = region.textureCorrelation, correlation > Self.relitAbove { return .relit }
+        if region.edgeRatio < EdgeEvidence.objectAbove, region.standOut < EdgeEvidence.standsOutAbove { return .ambiguousEdges }
         if region.contrast < options.minContrast { return .lowContrast }
         return nil
     }
@@ -263,7 +274,10 @@ public struct AbandonedObjectRule: Rule {
         track.liveliness += a * ((track.stirs ? 1 : 0) - track.liveliness)
         var attended = track.movingShare > Self.attendedMovingShare || track.liveliness > Self.livelyAbove
         var stopped = false
-        for mover in scene.movers.tracks where track.companions.contains(mover.id) && scene.pts - mover.lastSeen <= 1 {
+        for mover in scene.movers.tracks where track.companions.contains(mover.id) && scene.pts - mover.lastSeen <= 1
+            // A person or vehicle: it came from somewhere, or has kept moving there for a second (a vendor
+            // busy beside his stall). A speck of shake or compression flicker beside the object is neither.
+            && (mover.hasTravelled || mover.lastSeen - mover.firstSeen >= 1) {
             // Still within its own size of the object: standing by it, working at it, not yet walked off.
             let size = Double(max(reach, mover.peakWidth, mover.peakHeight))
             if track.box.distance(toCentreOf: mover.box) <= size { attended = true }
@@ -274,13 +288,40 @@ public struct AbandonedObjectRule: Rule {
         let bringers = everyMover.filter {
             track.companions.contains($0.id) && $0.hasTravelled && $0.visited(touch, since: since)
         }
-        if let bringer = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight }),
+        let biggest = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight })
+        if let biggest { track.bringer = (biggest.id, biggest.lastSeen, biggest.box) }
+        if bringerStaysBeside(&track, scene: scene, movers: everyMover, reach: reach) { attended = true }
+        if let bringer = biggest,
            scene.pts - bringer.lastSeen > 1,
            track.box.distance(toCentreOf: bringer.box) <= Double(max(reach, bringer.peakWidth, bringer.peakHeight)),
            Double(track.box.area) >= Self.stoppedMoverShare * Double(bringer.peakWidth * bringer.peakHeight) {
             stopped = true
         }
         return (attended, stopped)
+    }
+
+    /// Whether the object's bringer came to rest beside it and has not set off again: an owner standing by his
+    /// case, or the rest of a standing person whose legs alone became the region. A person at rest leaves the
+    /// motion mask, so "still there" is inferred: the bringer's last move ended within reach, and no new mover
+    /// has since set off from the object and travelled (the owner walking away starts a new track there).
+    /// Limited to ``companyWindow`` after the bringer's last move, so that a bringer that left unseen (through a
+    /// crowd, behind a pillar) holds the object back for a minute at most.
+    private func bringerStaysBeside(_ track: inout Track, scene: SceneModel, movers: [MoverTrack], reach: Int) -> Bool {
+        // A bringer whose last move was mostly the object is the object itself moving in (pushed, thrown, or
+        // carried by a hand too small to show): nothing of it stays beside the object.
+        guard let bringer = track.bringer, !track.bringerLeft,
+              2 * bringer.box.intersection(track.box) < bringer.box.area else { return false }
+        let restingFor = scene.pts - bringer.lastSeen
+        guard restingFor > 1, restingFor <= Self.companyWindow,
+              track.box.distance(toCentreOf: bringer.box) <= Double(max(reach, bringer.box.width, bringer.box.height))
+        else { return false }
+        let start = track.box.grown(by: reach)
+        let setOff = movers.contains { mover in
+            mover.id != bringer.id && mover.firstSeen >= bringer.lastSeen - 1 && mover.hasTravelled
+                && (mover.path.first.map { $0.box.intersects(start) } ?? false)
+        }
+        if setOff { track.bringerLeft = true }
+        return !setOff
     }
 
     private mutating func advanceTracks(_ candidates: [Track], scene: SceneModel, inSchedule: Bool) -> [Finding] {

@@ -43,6 +43,12 @@ public struct SceneSettings: Sendable, Hashable {
     /// one before it counts as a lasting light change: a quarter of a street view is no object or stall, but a
     /// floodlight or a shadow that has settled.
     public var lastingChangeFraction: Double = 0.25
+    /// How long (seconds) a region must keep looking like a ghost (its outline in the long-term background, not
+    /// in the picture) before it is healed into the background. Healing cannot be undone, and one frame's outline
+    /// test can be wrong: rain and night noise, or a mask that so far covers only the flat middle of a bag whose
+    /// owner is still beside it. Two seconds is ten frames at 5 fps, and a ghost still heals well before any rule
+    /// waits out its `min_static_seconds`.
+    public var ghostSeconds: Double = 2
     /// Static evidence (seconds) a pixel needs to be part of a static-region candidate. Rules apply their own,
     /// longer minimum (`min_static_seconds`) to the region; this only keeps one-second stops out of the list.
     public var candidateSeconds: Float = 3
@@ -175,7 +181,10 @@ public struct SceneModel: Sendable {
     public private(set) var evidence: [Float]
     /// Share of recent time each pixel differed from the long-term background.
     private(set) var presence: [Float]
-    /// Stream time each pixel last showed motion, relative to ``timeBase``.
+    /// Seconds each pixel has lately been part of a region that looked like a ghost (see
+    /// ``SceneSettings/ghostSeconds``).
+    private var ghostVotes: [Float]
+    /// Stream time each pixel was last part of a moving blob, relative to ``timeBase``.
     private(set) var lastMotion: [Float]
     /// Photometric fit frame ≈ gain × background + offset, per background.
     private(set) var toLong = Photometric.identity
@@ -196,6 +205,7 @@ public struct SceneModel: Sendable {
         noise = long
         presence = long
         evidence = long
+        ghostVotes = long
         lastMotion = [Float](repeating: -.infinity, count: n)
         previous = [UInt8](repeating: 0, count: n)
         motion = previous
@@ -251,7 +261,7 @@ public struct SceneModel: Sendable {
             findCandidates(frame)
             // Presence is a 20-second average and occupancy is timed in minutes: once a second is plenty.
             if frame.pts - occupiedAt >= 1 || frame.pts < occupiedAt {
-                findOccupied(frame)
+                findOccupied(frame, elapsed: min(max(frame.pts - occupiedAt, 0), 1))
                 occupiedAt = frame.pts
             }
         }
@@ -264,10 +274,13 @@ public struct SceneModel: Sendable {
         toShort = Photometric.fit(frame.pixels, short, previous: toShort)
         toLong = Photometric.fit(frame.pixels, long, previous: toLong)
         if toLong.isNoticeable { stats.gainCompensatedFrames += 1 }
-        let now = Float(frame.pts - timeBase)
         let dt = Float(deltaTime)
         let aShort = Float(min(1, deltaTime / settings.shortSeconds))
-        let aLong = Float(min(1, deltaTime / settings.longSeconds))
+        // Over its first `longSeconds` the long-term background is the plain mean of the frames so far rather
+        // than the first frame fading out slowly: a single frame's noise would otherwise stay in it for a
+        // minute, and its pixel-to-pixel grain reads as outlines that make real objects look like ghosts.
+        let age = max(frame.pts - timeBase, deltaTime)
+        let aLong = Float(min(1, deltaTime / min(settings.longSeconds, age)))
         let aAbsorb = Float(min(1, deltaTime / settings.absorbSeconds))
         let aPresence = Float(min(1, deltaTime / settings.presenceSeconds))
         let noiseStep = dt * Float(settings.noiseRate)
@@ -288,7 +301,8 @@ public struct SceneModel: Sendable {
             // Both backgrounds in the frame's reference: the short one is an average, so noise cancels.
             for i in 0..<count {
                 let threshold = max(minStatic, kStatic * nz[i])
-                let shortHere = bs[i] * sS.gain + sS.offset, longHere = bl[i] * sL.gain + sL.offset
+                let shortHere = min(max(bs[i] * sS.gain + sS.offset, 0), 255)
+                let longHere = min(max(bl[i] * sL.gain + sL.offset, 0), 255)
                 st[i] = abs(shortHere - longHere) > threshold ? 1 : 0
             }
         }
@@ -336,7 +350,7 @@ public struct SceneModel: Sendable {
         if changed {
             stats.suppressedFrames += 1
         } else {
-            accumulate(now: now, dt: dt, aPresence: aPresence)
+            accumulate(dt: dt, aPresence: aPresence)
         }
         guard changed || lasting else {
             changeSince = nil
@@ -351,9 +365,9 @@ public struct SceneModel: Sendable {
         return changed ? .suppressed : .normal
     }
 
-    /// Static evidence, presence and last-motion times from this frame's masks (usable frames only, so that a
+    /// Static evidence and presence from this frame's masks (usable frames only, so that a
     /// light switching on neither starts nor ages anything).
-    private mutating func accumulate(now: Float, dt: Float, aPresence: Float) {
+    private mutating func accumulate(dt: Float, aPresence: Float) {
         let decay = 2 * dt
         let count = evidence.count
         motion.withUnsafeBufferPointer { mo in
@@ -374,11 +388,6 @@ public struct SceneModel: Sendable {
             for i in 0..<count { pr[i] += aPresence * (Float(fg[i]) - pr[i]) }
         }
         }
-        motion.withUnsafeBufferPointer { mo in
-        lastMotion.withUnsafeMutableBufferPointer { lm in
-            for i in 0..<count { lm[i] = mo[i] != 0 ? now : lm[i] }
-        }
-        }
     }
 
     /// Sets `mask` to 1 where the frame differs from `background` (mapped into the frame's brightness by `fit`)
@@ -391,7 +400,10 @@ public struct SceneModel: Sendable {
         mask.withUnsafeMutableBufferPointer { m in
             for i in 0..<px.count {
                 let threshold = max(floor, factor * nz[i])
-                m[i] = abs(Float(px[i]) - (bg[i] * fit.gain + fit.offset)) > threshold ? 1 : 0
+                // The camera cannot show what the background predicts beyond black or white: a sky that the
+                // exposure jump drove past 255 is the same sky, not something new.
+                let predicted = min(max(bg[i] * fit.gain + fit.offset, 0), 255)
+                m[i] = abs(Float(px[i]) - predicted) > threshold ? 1 : 0
             }
         }
         }
@@ -436,6 +448,7 @@ public struct SceneModel: Sendable {
             evidence[i] = 0
             presence[i] = 0
             foreground[i] = 0
+            ghostVotes[i] = 0
         }
         stats.ghostsHealed += 1
     }
@@ -457,6 +470,7 @@ public struct SceneModel: Sendable {
             noise[i] = startNoise
             evidence[i] = 0
             presence[i] = 0
+            ghostVotes[i] = 0
             lastMotion[i] = -.infinity
             motion[i] = 0
             foreground[i] = 0
@@ -470,6 +484,10 @@ public struct SceneModel: Sendable {
     /// Short-term background value of pixel `i` as the current frame would show it.
     @inline(__always) func shortValue(_ i: Int) -> Float { short[i] * toShort.gain + toShort.offset }
 
+    /// Variance (gray levels²) of the long-term background over a region below which it has no texture to
+    /// correlate: σ = 4 levels, twice the averaged backgrounds' own noise on a clean picture.
+    static let minTextureVariance: Float = 16
+
     private var fragmentGap: Int { max(2, Int((settings.fragmentGapFraction * Double(format.width)).rounded())) }
 
     private var minRegionPixels: Int { max(6, Int(settings.minRegionFraction * Double(format.width * format.height))) }
@@ -482,6 +500,14 @@ public struct SceneModel: Sendable {
                                               minArea: 1, labels: &labels)
         moving = Component.mergingFragments(pieces, gap: fragmentGap).filter { $0.area >= minRegionPixels }
         movers.advance(moving.map { MovingBlob(box: $0.box, area: $0.area) }, pts: pts)
+        // From the despeckled mask: rain streaks and night noise flicker on a dropped bag every few frames, which
+        // would keep dating it later; a hand or a body moving there is blob-sized and survives the opening.
+        let now = Float(pts - timeBase)
+        movingMask.withUnsafeBufferPointer { mo in
+        lastMotion.withUnsafeMutableBufferPointer { lm in
+            for i in 0..<mo.count { lm[i] = mo[i] != 0 ? now : lm[i] }
+        }
+        }
     }
 
     private mutating func findCandidates(_ frame: VideoFrame) {
@@ -507,29 +533,40 @@ public struct SceneModel: Sendable {
             }
             let edges = EdgeEvidence.crossContrast(group, model: self, inside: scratchMask)
             let ratio = Double((edges.current + 1) / (edges.background + 1))
-            if ratio < EdgeEvidence.ghostBelow {
-                heal(group.pixels)
+            let surround = EdgeEvidence.surroundContrast(group, model: self, inside: scratchMask)
+            let standOut = Double((surround.now + 1) / (surround.before + 1))
+            if isGhost(group.pixels, looksLikeGhost: ratio < EdgeEvidence.ghostBelow && standOut < 1, seconds: Float(deltaTime)) {
                 rejected.append(RejectedRegion(box: group.box, area: group.area, reason: .ghost))
                 continue
             }
-            candidates.append(region(group, edgeRatio: ratio, frame: frame))
+            candidates.append(region(group, edgeRatio: ratio, standOut: standOut, frame: frame))
         }
     }
 
-    private func region(_ group: Component, edgeRatio: Double, frame: VideoFrame) -> StaticRegion {
+    private func region(_ group: Component, edgeRatio: Double, standOut: Double, frame: VideoFrame) -> StaticRegion {
         var contrast: Float = 0
         var staticTimes: [Float] = [], settled: [Float] = []
         staticTimes.reserveCapacity(group.area)
         settled.reserveCapacity(group.area)
         var movingNow = 0, stirring = 0
+        var sumS: Float = 0, sumL: Float = 0, sumSS: Float = 0, sumLL: Float = 0, sumSL: Float = 0
         for p in group.pixels {
             let i = Int(p)
             staticTimes.append(evidence[i])
             settled.append(lastMotion[i])
-            contrast += abs(shortValue(i) - longValue(i))
+            let s = shortValue(i), l = longValue(i)
+            contrast += abs(s - l)
+            sumS += s; sumL += l; sumSS += s * s; sumLL += l * l; sumSL += s * l
             movingNow += Int(movingMask[i])
             stirring += Int(motion[i])
         }
+        let n = Float(group.area)
+        let varS = sumSS / n - (sumS / n) * (sumS / n), varL = sumLL / n - (sumL / n) * (sumL / n)
+        let covariance = sumSL / n - (sumS / n) * (sumL / n)
+        // Texture worth correlating: a spread of a few gray levels in the old surface, well above what the
+        // averaged backgrounds' noise alone gives.
+        let textured = varL >= Self.minTextureVariance && varS > 0
+        let correlation = textured ? Double(covariance / (varS * varL).squareRoot()) : nil
         let median = settled.median()
         let staticMedian = staticTimes.median()
         let w = format.width, h = format.height
@@ -547,14 +584,31 @@ public struct SceneModel: Sendable {
             // The object dates from when its pixels last changed (set down, owner's hand gone), at the median
             // pixel; evidence would date it too early, it also counts an owner crouching still.
             settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticMedian),
-            edgeRatio: edgeRatio, contrast: Double(contrast) / Double(group.area),
+            edgeRatio: edgeRatio, standOut: standOut, textureCorrelation: correlation,
+            contrast: Double(contrast) / Double(group.area),
             movingShare: Double(movingNow) / Double(group.area),
             stirShare: Double(stirring) / Double(group.area),
             ringStirShare: Double(max(0, ringStirring - stirring)) / Double(ringArea),
             touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
     }
 
-    private mutating func findOccupied(_ frame: VideoFrame) {
+    /// Counts this look at a region towards its being a ghost (its outline is the long-term background's, below
+    /// ``EdgeEvidence/ghostBelow``, and it blends into its surroundings) or an object, over `seconds`; heals it
+    /// once its pixels have looked like a ghost for ``SceneSettings/ghostSeconds`` on average. Returns whether
+    /// it is, for now, to be treated as a ghost.
+    private mutating func isGhost(_ pixels: [Int32], looksLikeGhost: Bool, seconds: Float) -> Bool {
+        var total: Float = 0
+        for p in pixels {
+            let i = Int(p)
+            ghostVotes[i] = looksLikeGhost ? ghostVotes[i] + seconds : max(0, ghostVotes[i] - seconds)
+            total += ghostVotes[i]
+        }
+        guard looksLikeGhost else { return false }
+        if total / Float(pixels.count) >= Float(settings.ghostSeconds) { heal(pixels) }
+        return true
+    }
+
+    private mutating func findOccupied(_ frame: VideoFrame, elapsed: Double) {
         let share = settings.occupiedShare
         presence.withUnsafeBufferPointer { pr in
             scratchMask.withUnsafeMutableBufferPointer { m in
@@ -566,10 +620,10 @@ public struct SceneModel: Sendable {
         for component in ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
                                                   minArea: minRegionPixels, labels: &labels) {
             let edges = EdgeEvidence.crossContrast(component, model: self, inside: scratchMask)
-            if Double((edges.current + 1) / (edges.background + 1)) < EdgeEvidence.ghostBelow {
-                heal(component.pixels)
-                continue
-            }
+            let surround = EdgeEvidence.surroundContrast(component, model: self, inside: scratchMask)
+            let looksLikeGhost = Double((edges.current + 1) / (edges.background + 1)) < EdgeEvidence.ghostBelow
+                && surround.now < surround.before
+            if isGhost(component.pixels, looksLikeGhost: looksLikeGhost, seconds: Float(elapsed)) { continue }
             kept.append(component)
         }
         occupied = kept

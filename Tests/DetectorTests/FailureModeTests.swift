@@ -231,6 +231,23 @@ import Testing
         #expect((end?.lastSeen ?? 100) < 60)
     }
 
+    @Test func sunlitPatchWhereSomebodyStoodIsNotACase() {
+        var scene = Scene()
+        var camera = Camera()
+        for t in times(0, 60) {
+            var frame = scene.frame(pts: t, owner(at: t).map { [$0] } ?? [])
+            // While the owner stands there (12 s) a patch of paving around his feet turns 35 % brighter and
+            // stays so (the sun out from behind a building): same paving, other light.
+            if t >= 12 {
+                for y in 56..<70 { for x in 64..<96 { frame.pixels[y * 160 + x] = UInt8(min(255, Double(frame.pixels[y * 160 + x]) * 1.35)) } }
+            }
+            camera.push(frame)
+        }
+        camera.finish()
+        #expect(camera.dumping.isEmpty, "\(camera.dumping)")
+        #expect((camera.rejected[.relit] ?? 0) > 0, "rejected \(camera.rejected)")
+    }
+
     @Test func bagIsFoundAtFiveAndAtTwentyFiveFramesASecond() {
         for fps in [5.0, 25.0] {
             var scene = Scene()
