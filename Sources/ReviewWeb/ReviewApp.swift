@@ -115,7 +115,7 @@ public struct ReviewApp: Sendable {
         }
         router.get("report") { request, context in
             _ = try requireSession(context)
-            let year = request.uri.queryParameters.get("year", as: Int.self) ?? currentYear()
+            guard let year = requestedYear(request) else { return badYear() }
             let report = try await YearlyReport.build(year: year, store: store, timeZone: timeZone)
             return html(report.html())
         }
