@@ -116,6 +116,7 @@ public final class SQLiteCaseStore: CaseStore {
         migrator.registerMigration("v4-camera-status-configured-fps") { db in
             try db.execute(sql: "ALTER TABLE camera_status ADD COLUMN fps_configured REAL")
         }
+        ReviewSchema.registerNoReplace(in: &migrator)
         return migrator
     }
 
