@@ -4,7 +4,7 @@ import Pipeline
 import ReviewFixtures
 import Testing
 
-/// The audit log is append-only in the database itself.
+/// The audit log is append-only in the database itself, and every status change writes a line.
 @Suite("audit log")
 struct AuditLogTests {
     @Test func replaceIntoCannotRewriteHistory() async throws {
@@ -37,5 +37,29 @@ struct AuditLogTests {
         // New lines are still welcome.
         try await store.review(caseNumber: numbers[1], verdict: .confirm(), reviewer: ReviewSeed.reviewer)
         #expect(try await store.auditLog().count == 2)
+    }
+
+    @Test func decideWritesAnAuditLine() async throws {
+        let folder = try ReviewSeed.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (store, numbers) = try await ReviewSeed.store(in: folder)
+        let at = Date(timeIntervalSince1970: 1_795_400_000)
+        try await store.decide(caseNumber: numbers[0], status: .confirmed,
+                               decision: CaseDecision(reviewer: ReviewSeed.reviewer, decidedAt: at))
+        try await store.decide(caseNumber: numbers[1], status: .rejected,
+                               decision: CaseDecision(reason: "shadow", reviewer: nil, decidedAt: at))
+        try await store.decide(caseNumber: numbers[0], status: .draft, decision: nil)
+        let log = try await store.auditLog()
+        #expect(log.map(\.caseNumber) == [numbers[0], numbers[1], numbers[0]])
+        #expect(log.map(\.action) == [.confirm, .reject, .undo])
+        #expect(log.map(\.before) == ["draft", "draft", "confirmed"])
+        #expect(log.map(\.after) == ["confirmed", "rejected", "draft"])
+        #expect(log.map(\.actor) == [ReviewSeed.reviewer, "system", "system"])
+        #expect(log.dropFirst().first?.reason == "shadow")
+        // A case that does not exist changes nothing and logs nothing.
+        await #expect(throws: CaseStoreError.noSuchCase("SW-nope")) {
+            try await store.decide(caseNumber: "SW-nope", status: .confirmed, decision: nil)
+        }
+        #expect(try await store.auditLog().count == 3)
     }
 }

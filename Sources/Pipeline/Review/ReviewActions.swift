@@ -144,7 +144,8 @@ extension SQLiteCaseStore {
         return status
     }
 
-    private static func appendAudit(_ db: Database, at: Date, actor: String, caseNumber: String,
+    /// Appends one line to the audit log (inside the caller's transaction) and returns it.
+    static func appendAudit(_ db: Database, at: Date, actor: String, caseNumber: String,
                                     action: AuditEntry.Action, before: CaseStatus, after: CaseStatus,
                                     reason: String?, undoes: Int64?) throws -> AuditEntry {
         try db.execute(sql: """

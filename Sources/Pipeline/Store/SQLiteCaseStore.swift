@@ -220,13 +220,26 @@ public final class SQLiteCaseStore: CaseStore {
 
     public func decide(caseNumber: String, status: CaseStatus, decision: CaseDecision?) async throws {
         try await pool.write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT status FROM cases WHERE case_number = ?",
+                                                 arguments: [caseNumber]) else {
+                throw CaseStoreError.noSuchCase(caseNumber)
+            }
+            guard let before = CaseStatus(rawValue: text) else { throw CaseStoreError.corruptRow("status of \(caseNumber)") }
+            let now = Date()
             try db.execute(sql: """
                 UPDATE cases SET status = ?, status_reason = ?, reviewer = ?, decided_at = ?, updated_at = ?
                 WHERE case_number = ?
                 """,
                 arguments: [status.rawValue, decision?.reason, decision?.reviewer,
-                            decision?.decidedAt.timeIntervalSince1970, Date().timeIntervalSince1970, caseNumber])
-            if db.changesCount == 0 { throw CaseStoreError.noSuchCase(caseNumber) }
+                            decision?.decidedAt.timeIntervalSince1970, now.timeIntervalSince1970, caseNumber])
+            let action: AuditEntry.Action = switch status {
+            case .confirmed: .confirm
+            case .rejected: .reject
+            case .draft: .undo
+            }
+            try Self.appendAudit(db, at: decision?.decidedAt ?? now, actor: decision?.reviewer ?? "system",
+                                 caseNumber: caseNumber, action: action, before: before, after: status,
+                                 reason: decision?.reason, undoes: nil)
         }
     }
 
