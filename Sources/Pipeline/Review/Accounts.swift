@@ -81,8 +81,10 @@ extension SQLiteCaseStore {
     public func verifyPassword(name: String, password: String) async throws -> User? {
         let found: (user: User, hash: String)? = try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT id, name, role, password_hash FROM users WHERE name = ?", arguments: [name])
-                .flatMap { row in
-                    UserRole(rawValue: row["role"]).map { (User(id: row["id"], name: row["name"], role: $0), row["password_hash"]) }
+                .flatMap { row -> (user: User, hash: String)? in
+                    let r = RowReader(row, "users")
+                    guard let role = UserRole(rawValue: try r("role")) else { return nil }
+                    return (User(id: try r("id"), name: try r("name"), role: role), try r("password_hash"))
                 }
         }
         guard let found else {
@@ -96,8 +98,10 @@ extension SQLiteCaseStore {
     /// The account named `name`, or `nil`.
     public func user(named name: String) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, role FROM users WHERE name = ?", arguments: [name]).flatMap { row in
-                UserRole(rawValue: row["role"]).map { User(id: row["id"], name: row["name"], role: $0) }
+            try Row.fetchOne(db, sql: "SELECT id, name, role FROM users WHERE name = ?", arguments: [name]).flatMap { row -> User? in
+                let r = RowReader(row, "users")
+                guard let role = UserRole(rawValue: try r("role")) else { return nil }
+                return User(id: try r("id"), name: try r("name"), role: role)
             }
         }
     }
