@@ -10,7 +10,8 @@ public import Pipeline
 public struct ReviewApp: Sendable {
     /// The case store.
     public let store: SQLiteCaseStore
-    /// Whether cookies get `Secure` (true unless the server listens on loopback; browsers then need HTTPS in front).
+    /// Whether cookies get `Secure`: always off loopback, and on loopback when asked (`--secure-cookies`, config
+    /// `server.secure_cookies`) because a TLS proxy is in front.
     public let secureCookies: Bool
     /// Times in pages and API answers are shown in this zone.
     public let timeZone: TimeZone

@@ -30,7 +30,7 @@ struct RunGroup: AsyncParsableCommand {
         })
         let (host, port) = try listen.map(parseListenAddress) ?? (group.server.host, group.server.port)
         // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
-        let router = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host))
+        let router = ReviewApp(store: store, secureCookies: group.server.secureCookies || !ReviewApp.isLoopback(host))
             .router(publicPaths: ["/metrics", "/health"])
         Self.addRoutes(to: router, metrics: metrics)
         let web = Application(router: router,

@@ -19,11 +19,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Time zone for times shown and the report's months (tz name); default the system's.")
     var timeZone: String?
 
+    @Flag(help: "Mark cookies Secure on a loopback address too (HTTPS terminated by a proxy in front).")
+    var secureCookies = false
+
     func run() async throws {
         let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)
         let (host, port) = try parseListenAddress(listen)
-        let app = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host), timeZone: zone)
+        let app = ReviewApp(store: store, secureCookies: secureCookies || !ReviewApp.isLoopback(host), timeZone: zone)
         let router = app.router(publicPaths: ["/health"])
         router.get("health") { _, _ in "ok\n" }
         let web = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),

@@ -103,16 +103,21 @@ public struct StoreConfig: Sendable, Hashable {
 ///
 /// Config keys:
 /// - `listen` (string, default `127.0.0.1:9464`): `host:port`; keep it on loopback unless a proxy fronts it.
+/// - `secure_cookies` (bool, default `false`): mark the review UI's cookies `Secure` even on a loopback address,
+///   for HTTPS terminated by a proxy in front (off loopback they are always `Secure`).
 public struct ServerConfig: Sendable, Hashable {
     /// Host part of ``listen``.
     public var host: String
     /// Port part of ``listen``, 1–65535.
     public var port: Int
+    /// Cookies get `Secure` even on loopback (a TLS proxy in front).
+    public var secureCookies: Bool
 
     /// Creates a server config.
-    public init(host: String = "127.0.0.1", port: Int = 9464) {
+    public init(host: String = "127.0.0.1", port: Int = 9464, secureCookies: Bool = false) {
         self.host = host
         self.port = port
+        self.secureCookies = secureCookies
     }
 
     /// `host:port`.
@@ -250,6 +255,7 @@ extension StoreConfig: ConfigDecodable {
 extension ServerConfig: ConfigDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen
+        case secureCookies = "secure_cookies"
     }
 
     init(config decoder: any Decoder) throws {
@@ -262,6 +268,7 @@ extension ServerConfig: ConfigDecodable {
             self.host = host
             self.port = port
         }
+        secureCookies = f.value(.secureCookies, as: Bool.self) ?? secureCookies
     }
 }
 
