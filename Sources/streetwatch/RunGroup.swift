@@ -33,8 +33,9 @@ struct RunGroup: AsyncParsableCommand {
         let router = ReviewApp(store: store, secureCookies: group.server.secureCookies || !ReviewApp.isLoopback(host))
             .router(publicPaths: ["/metrics", "/health"])
         Self.addRoutes(to: router, metrics: metrics)
-        let web = Application(router: router,
-                              configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),
+        let limits = ServerLimits()
+        let web = Application(router: router, server: limits.server,
+                              configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
                               logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
         for camera in group.cameras {
