@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Only the bcrypt C code and its Swift wrapper; no web framework comes with it.
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                // NIOThreadPool: bcrypt runs there, off the cooperative pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
