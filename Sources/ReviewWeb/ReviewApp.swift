@@ -63,7 +63,7 @@ public struct ReviewApp: Sendable {
                 return forbidden("CSRF token missing or wrong")
             }
             let name = form.username ?? ""
-            if let wait = await loginThrottle.lockedFor(name) {
+            if case .locked(let wait) = await loginThrottle.begin(name, from: context.clientAddress) {
                 let minutes = Int((wait / 60).rounded(.up))
                 var response = self.page("login", request: request, session: nil,
                                          values: ["csrf": cookie, "locked": "\(max(1, minutes))"])
@@ -71,11 +71,11 @@ public struct ReviewApp: Sendable {
                 response.headers[.retryAfter] = "\(Int(wait.rounded(.up)))"
                 return response
             }
+            // The try was counted by `begin`; a right password takes it back.
             guard let user = try await store.verifyPassword(name: name, password: form.password ?? "") else {
-                await loginThrottle.recordFailure(name)
                 return Response(status: .seeOther, headers: [.location: "/login?error=1"])
             }
-            await loginThrottle.recordSuccess(name)
+            await loginThrottle.succeeded(name, from: context.clientAddress)
             let (token, _) = try await store.createSession(for: user)
             var response = Response(status: .seeOther, headers: [.location: "/"])
             response.setCookie(Cookie(name: CookieName.session, value: token, path: "/", secure: secureCookies,
