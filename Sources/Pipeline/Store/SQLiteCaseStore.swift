@@ -117,6 +117,7 @@ public final class SQLiteCaseStore: CaseStore {
             try db.execute(sql: "ALTER TABLE camera_status ADD COLUMN fps_configured REAL")
         }
         ReviewSchema.registerNoReplace(in: &migrator)
+        registerPushState(in: &migrator)
         return migrator
     }
 
