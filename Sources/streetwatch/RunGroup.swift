@@ -64,7 +64,7 @@ struct RunGroup: AsyncParsableCommand {
 
 /// One camera as a service of the group's lifecycle.
 struct CameraService: Service {
-    let supervisor: CameraSupervisor
+    let supervisor: CameraSupervisor<ContinuousClock>
 
     func run() async throws {
         // A graceful shutdown cancels the analysis; the source's reading thread stops inside FFmpeg.
