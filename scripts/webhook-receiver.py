@@ -9,6 +9,7 @@ flushed before the response is sent, so a client that got an answer can read its
 
 --fail-first N   answer the first N requests with 503 (counted over all requests)
 --reject NUMBER  answer 400 to every request whose Idempotency-Key is NUMBER (repeatable)
+--redirect URL   answer every POST with 302 Location: URL
 
 Any other request is answered 200. Exits with status 0 on SIGTERM, SIGINT or after --lifetime seconds.
 Stdlib only.
@@ -27,6 +28,7 @@ def main() -> int:
     parser.add_argument("--log", required=True, help="file to append one JSON line per request to")
     parser.add_argument("--fail-first", type=int, default=0, help="answer the first N requests with 503")
     parser.add_argument("--reject", action="append", default=[], help="answer 400 for this Idempotency-Key")
+    parser.add_argument("--redirect", help="answer every POST with 302 and this Location")
     parser.add_argument("--lifetime", type=float, default=60, help="exit after this many seconds (default 60)")
     args = parser.parse_args()
 
@@ -40,7 +42,7 @@ def main() -> int:
         protocol_version = "HTTP/1.1"
 
         def do_POST(self):
-            length = int(self.headers.get("Content-Length") or 0)
+            length = int(self.headers.get("Content-Length") or 0) if self.command == "POST" else 0
             raw = self.rfile.read(length)
             try:
                 body = json.loads(raw.decode("utf-8"))
@@ -49,7 +51,9 @@ def main() -> int:
             key = self.headers.get("Idempotency-Key")
             with lock:
                 state["count"] += 1
-                if state["count"] <= args.fail_first:
+                if args.redirect and self.command == "POST":
+                    status, text = 302, "moved"
+                elif state["count"] <= args.fail_first:
                     status, text = 503, "try again later"
                 elif key in args.reject:
                     status, text = 400, f"invalid case {key}"
@@ -62,9 +66,14 @@ def main() -> int:
             payload = text.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
+            if status == 302:
+                self.send_header("Location", args.redirect)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        # A redirected POST may come back as a GET (302); record it and answer 200, as a careless receiver would.
+        do_GET = do_POST
 
         def log_message(self, format, *arguments):
             pass

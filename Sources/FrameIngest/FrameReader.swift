@@ -72,7 +72,7 @@ public final class FrameReader {
         timeBase = av_q2d(demuxer.stream.pointee.time_base)
         isLive = InputKind(url: url).isLive
         clipBuffer = options.clipBufferSeconds > 0
-            ? PacketRing(seconds: options.clipBufferSeconds, stream: demuxer.stream) : nil
+            ? PacketRing(seconds: options.clipBufferSeconds, maxBytes: options.clipBufferMaxBytes, stream: demuxer.stream) : nil
         let start = demuxer.stream.pointee.start_time
         if start != SW_AV_NOPTS_VALUE { originTimestamp = start }
     }

@@ -29,6 +29,10 @@ public struct IngestOptions: Sendable, Equatable {
     /// Seconds of compressed packets kept for evidence clips (pre-roll), counted back from the newest
     /// packet and extended to the previous keyframe. 0 keeps none. Default 0.
     public var clipBufferSeconds: Double = 0
+    /// Most bytes of packets the clip buffer holds. A stream whose keyframes are further apart than that (or
+    /// never come) loses its buffer and starts again at the next keyframe, instead of growing without bound.
+    /// Default 32 MiB (a minute of a 4 Mbit/s main stream).
+    public var clipBufferMaxBytes: Int = 32 << 20
     /// Keep a reference to the full-resolution picture of each analysis frame for evidence snapshots.
     /// Default `false`.
     public var keepFullFrames: Bool = false
@@ -42,7 +46,8 @@ public struct IngestOptions: Sendable, Equatable {
     /// Creates options; every parameter has the default documented on its property.
     public init(analysisWidth: Int = 320, analysisFPS: Double? = 5, keyframesOnly: Bool = false,
                 transport: Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 5,
-                decoderThreads: Int = 1, clipBufferSeconds: Double = 0, keepFullFrames: Bool = false,
+                decoderThreads: Int = 1, clipBufferSeconds: Double = 0, clipBufferMaxBytes: Int = 32 << 20,
+                keepFullFrames: Bool = false,
                 startTime: Double? = nil, formatOptions: [String: String] = [:]) {
         self.analysisWidth = analysisWidth
         self.analysisFPS = analysisFPS
@@ -52,6 +57,7 @@ public struct IngestOptions: Sendable, Equatable {
         self.stallTimeout = stallTimeout
         self.decoderThreads = decoderThreads
         self.clipBufferSeconds = clipBufferSeconds
+        self.clipBufferMaxBytes = clipBufferMaxBytes
         self.keepFullFrames = keepFullFrames
         self.startTime = startTime
         self.formatOptions = formatOptions

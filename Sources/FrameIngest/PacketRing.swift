@@ -6,6 +6,9 @@ import Foundation
 /// Stays on the ingest thread that created it.
 final class PacketRing {
     private var packets: [UnsafeMutablePointer<AVPacket>] = []
+    /// Sum of the sizes of `packets`.
+    private(set) var bufferedBytes = 0
+    private let maxBytes: Int
     private let keepTicks: Int64
     private let codecParameters: UnsafeMutablePointer<AVCodecParameters>
     private let timeBase: AVRational
@@ -13,8 +16,9 @@ final class PacketRing {
 
     /// - Parameters:
     ///   - seconds: how far back from the newest packet to keep (extended to the keyframe before it).
+    ///   - maxBytes: most bytes kept; see ``IngestOptions/clipBufferMaxBytes``.
     ///   - stream: the stream whose packets are kept; its parameters are copied for the clip header.
-    init?(seconds: Double, stream: UnsafeMutablePointer<AVStream>) {
+    init?(seconds: Double, maxBytes: Int, stream: UnsafeMutablePointer<AVStream>) {
         guard let parameters = avcodec_parameters_alloc() else { return nil }
         guard avcodec_parameters_copy(parameters, stream.pointee.codecpar) >= 0 else {
             var owned: UnsafeMutablePointer<AVCodecParameters>? = parameters
@@ -22,6 +26,7 @@ final class PacketRing {
             return nil
         }
         codecParameters = parameters
+        self.maxBytes = max(0, maxBytes)
         timeBase = stream.pointee.time_base
         keepTicks = Int64(seconds / av_q2d(stream.pointee.time_base))
     }
@@ -52,6 +57,7 @@ final class PacketRing {
             return
         }
         packets.append(copy)
+        bufferedBytes += Int(copy.pointee.size)
         trim()
         let now = time(of: copy)
         var unfinished: [Recording] = []
@@ -89,14 +95,29 @@ final class PacketRing {
     private func trim() {
         guard let newest = packets.last.map(time(of:)) else { return }
         // Drop a whole GOP once the keyframe after it is already old enough to start the ring.
-        while let next = packets.indices.dropFirst().first(where: { packets[$0].pointee.flags & AV_PKT_FLAG_KEY != 0 }),
-              time(of: packets[next]) <= newest - keepTicks {
-            for packet in packets[..<next] {
-                var owned: UnsafeMutablePointer<AVPacket>? = packet
-                av_packet_free(&owned)
-            }
-            packets.removeFirst(next)
+        while let next = nextKeyframe(), time(of: packets[next]) <= newest - keepTicks {
+            dropFirst(next)
         }
+        // Over the byte cap (keyframes far apart, or none after the first): drop whole GOPs from the front, and
+        // when the newest GOP alone is over the cap, everything; `append` then waits for the next keyframe.
+        while bufferedBytes > maxBytes {
+            dropFirst(nextKeyframe() ?? packets.count)
+        }
+    }
+
+    /// Index of the first keyframe after the first packet.
+    private func nextKeyframe() -> Int? {
+        packets.indices.dropFirst().first { packets[$0].pointee.flags & AV_PKT_FLAG_KEY != 0 }
+    }
+
+    /// Frees the first `count` packets.
+    private func dropFirst(_ count: Int) {
+        for packet in packets[..<count] {
+            bufferedBytes -= Int(packet.pointee.size)
+            var owned: UnsafeMutablePointer<AVPacket>? = packet
+            av_packet_free(&owned)
+        }
+        packets.removeFirst(count)
     }
 }
 

@@ -47,7 +47,7 @@ extension ReviewApp {
         }
         api.get("report") { request, context in
             _ = try requireSession(context)
-            let year = request.uri.queryParameters.get("year", as: Int.self) ?? currentYear()
+            guard let year = requestedYear(request) else { return badYear() }
             let report = try await YearlyReport.build(year: year, store: store, timeZone: timeZone)
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: try report.json())))

@@ -10,7 +10,8 @@ public import Pipeline
 public struct ReviewApp: Sendable {
     /// The case store.
     public let store: SQLiteCaseStore
-    /// Whether cookies get `Secure` (true unless the server listens on loopback; browsers then need HTTPS in front).
+    /// Whether cookies get `Secure`: always off loopback, and on loopback when asked (`--secure-cookies`, config
+    /// `server.secure_cookies`) because a TLS proxy is in front.
     public let secureCookies: Bool
     /// Times in pages and API answers are shown in this zone.
     public let timeZone: TimeZone
@@ -62,7 +63,7 @@ public struct ReviewApp: Sendable {
                 return forbidden("CSRF token missing or wrong")
             }
             let name = form.username ?? ""
-            if let wait = await loginThrottle.lockedFor(name) {
+            if case .locked(let wait) = await loginThrottle.begin(name, from: context.clientAddress) {
                 let minutes = Int((wait / 60).rounded(.up))
                 var response = self.page("login", request: request, session: nil,
                                          values: ["csrf": cookie, "locked": "\(max(1, minutes))"])
@@ -70,11 +71,11 @@ public struct ReviewApp: Sendable {
                 response.headers[.retryAfter] = "\(Int(wait.rounded(.up)))"
                 return response
             }
+            // The try was counted by `begin`; a right password takes it back.
             guard let user = try await store.verifyPassword(name: name, password: form.password ?? "") else {
-                await loginThrottle.recordFailure(name)
                 return Response(status: .seeOther, headers: [.location: "/login?error=1"])
             }
-            await loginThrottle.recordSuccess(name)
+            await loginThrottle.succeeded(name, from: context.clientAddress)
             let (token, _) = try await store.createSession(for: user)
             var response = Response(status: .seeOther, headers: [.location: "/"])
             response.setCookie(Cookie(name: CookieName.session, value: token, path: "/", secure: secureCookies,
@@ -115,7 +116,7 @@ public struct ReviewApp: Sendable {
         }
         router.get("report") { request, context in
             _ = try requireSession(context)
-            let year = request.uri.queryParameters.get("year", as: Int.self) ?? currentYear()
+            guard let year = requestedYear(request) else { return badYear() }
             let report = try await YearlyReport.build(year: year, store: store, timeZone: timeZone)
             return html(report.html())
         }

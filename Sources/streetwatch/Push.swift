@@ -12,7 +12,11 @@ struct Push: AsyncParsableCommand {
             object `export` writes, with `Idempotency-Key: <caseNumber>`. Connection errors, timeouts, 408, 429 \
             and 5xx are retried with exponential back-off; any other non-2xx answer fails that case at once. \
             Every case is tried; the exit status is 1 when any case failed. Delivery is at least once: run it \
-            again with the same --since after a failure, and the receiver keeps one copy per key.
+            again with the same --since after a failure, and the receiver keeps one copy per key. What was \
+            delivered is stored in the database: a later push skips cases whose verdict was already delivered \
+            (--again sends them anyway). Redirects are not followed (the token would go along): a 3xx fails the \
+            case. A delivered confirmation that was undone since is reported once, as `withdrawn <case>`, for \
+            an operator to withdraw on the platform; the exit status is 1 then too.
             """)
 
     @Option(help: "The case database (SQLite file).")
@@ -34,6 +38,9 @@ struct Push: AsyncParsableCommand {
 
     @Option(help: "Seconds one request may take before it is retried (1-300).")
     var timeout: Int = 10
+
+    @Flag(help: "Send cases whose verdict was already delivered, too.")
+    var again = false
 
     func validate() throws {
         guard (1...20).contains(attempts) else {
@@ -58,7 +65,12 @@ struct Push: AsyncParsableCommand {
             token = value
         }
         let store = try openExistingStore(db)
-        let cases = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
+        let selected = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
+        let delivered = again ? [] : try await store.alreadyDelivered()
+        let cases = selected.filter { !delivered.contains($0.caseNumber ?? "") }
+        if cases.count < selected.count {
+            printError("\(selected.count - cases.count) case(s) already delivered, not sent again (--again sends them)")
+        }
         let pusher = WebhookPusher(.init(url: webhook, bearerToken: token, attempts: attempts,
                                          requestTimeout: Double(timeout)))
         let summary = await pusher.push(cases) { event in
@@ -76,10 +88,19 @@ struct Push: AsyncParsableCommand {
                 }
             }
         }
+        let byNumber = Dictionary(cases.map { ($0.caseNumber ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        for outcome in summary.delivered {
+            if let draft = byNumber[outcome.caseNumber] { try await store.recordDelivery(of: draft) }
+        }
         let failed = summary.failed.count
         printError("\(summary.delivered.count) delivered, \(failed) failed of \(summary.outcomes.count) confirmed "
                    + "case(s) to \(redactingCredentials(in: url))")
-        if failed > 0 { throw ExitCode(1) }
+        let withdrawn = try await store.takeWithdrawnVerdicts()
+        for verdict in withdrawn {
+            print("withdrawn \(verdict.caseNumber): delivered \(verdict.deliveredAt.ISO8601Format()), now \(verdict.status.rawValue); "
+                  + "withdraw it on the platform")
+        }
+        if failed > 0 || !withdrawn.isEmpty { throw ExitCode(1) }
     }
 
     private func printError(_ line: String) {

@@ -20,6 +20,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Time zone for months and the year (tz name); default the system's.")
     var timeZone: String?
 
+    func validate() throws {
+        guard YearlyReport.years.contains(year) else {
+            throw ValidationError("--year: value \(year) out of range [\(YearlyReport.years.lowerBound) - \(YearlyReport.years.upperBound)]")
+        }
+    }
+
     func run() async throws {
         let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)

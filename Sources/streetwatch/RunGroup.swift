@@ -30,11 +30,12 @@ struct RunGroup: AsyncParsableCommand {
         })
         let (host, port) = try listen.map(parseListenAddress) ?? (group.server.host, group.server.port)
         // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
-        let router = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host))
+        let router = ReviewApp(store: store, secureCookies: group.server.secureCookies || !ReviewApp.isLoopback(host))
             .router(publicPaths: ["/metrics", "/health"])
         Self.addRoutes(to: router, metrics: metrics)
-        let web = Application(router: router,
-                              configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),
+        let limits = ServerLimits()
+        let web = Application(router: router, server: limits.server,
+                              configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
                               logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
         for camera in group.cameras {
@@ -63,7 +64,7 @@ struct RunGroup: AsyncParsableCommand {
 
 /// One camera as a service of the group's lifecycle.
 struct CameraService: Service {
-    let supervisor: CameraSupervisor
+    let supervisor: CameraSupervisor<ContinuousClock>
 
     func run() async throws {
         // A graceful shutdown cancels the analysis; the source's reading thread stops inside FFmpeg.

@@ -19,14 +19,34 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Time zone for times shown and the report's months (tz name); default the system's.")
     var timeZone: String?
 
+    @Flag(help: "Mark cookies Secure on a loopback address too (HTTPS terminated by a proxy in front).")
+    var secureCookies = false
+
+    @Option(help: "Seconds a connection may go without a complete request before it is closed (1-3600).")
+    var idleTimeout: Double = ServerLimits().idleTimeout
+
+    @Option(help: "Connections served at once; more wait until one closes (1-100000).")
+    var maxConnections: Int = ServerLimits().maxConnections
+
+    func validate() throws {
+        guard (1...3600).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout: value \(idleTimeout) out of range [1 - 3600]")
+        }
+        guard (1...100_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections: value \(maxConnections) out of range [1 - 100000]")
+        }
+    }
+
     func run() async throws {
         let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)
         let (host, port) = try parseListenAddress(listen)
-        let app = ReviewApp(store: store, secureCookies: !ReviewApp.isLoopback(host), timeZone: zone)
+        let app = ReviewApp(store: store, secureCookies: secureCookies || !ReviewApp.isLoopback(host), timeZone: zone)
         let router = app.router(publicPaths: ["/health"])
         router.get("health") { _, _ in "ok\n" }
-        let web = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "streetwatch"),
+        let limits = ServerLimits(idleTimeout: idleTimeout, maxConnections: maxConnections)
+        let web = Application(router: router, server: limits.server,
+                              configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
                               onServerRunning: { _ in FileHandle.standardOutput.write(Data("ready http://\(host):\(port)\n".utf8)) },
                               logger: Logger(label: "streetwatch"))
         try await web.runService()

@@ -45,14 +45,21 @@ struct SourceTests {
     }
 
     @Test func leavingTheLoopStopsTheReadingThread() async throws {
-        let source = FrameSource(url: Fixture.path("h264_640x360_25fps_4s_gop50.mp4"),
-                                 options: IngestOptions(analysisFPS: nil), policy: .block(capacity: 1))
+        // A live camera under drop-oldest: a reading thread that was not stopped keeps decoding with nobody
+        // reading (under `block` it would stall on the full channel whether stopped or not).
+        let port = freePort()
+        let server = try startRTSPServer(port: port, mounts: ["cam=testsrc:320x180@25"])
+        defer { server.kill() }
+        let source = FrameSource(url: "rtsp://127.0.0.1:\(port)/cam", options: IngestOptions(analysisFPS: nil),
+                                 policy: .dropOldest(capacity: 2))
         var iterator: FrameSource.Iterator? = source.makeAsyncIterator()
         _ = try await iterator?.next()
         let connection = try #require(iterator?.stopper.connection)
         iterator = nil
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(connection.counters.framesDecoded < 100, "the thread kept decoding after the consumer left")
+        try await Task.sleep(for: .milliseconds(500))
+        let decoded = connection.counters.framesDecoded
+        try await Task.sleep(for: .seconds(1))
+        #expect(connection.counters.framesDecoded == decoded, "the thread kept decoding after the consumer left")
     }
 
     @Test func backoffGrowsAndStaysBounded() {

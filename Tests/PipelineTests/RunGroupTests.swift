@@ -138,9 +138,11 @@ struct RunGroupTests {
 
         // 3. Restart: the open incident resumes instead of becoming a second draft; SIGTERM stops cleanly.
         run = try startRun(config: config, log: log)
-        _ = try await waitForMetrics(port: httpPort, seconds: 30) { page in
+        let resumed = try await waitForMetrics(port: httpPort, seconds: 30) { page in
             (page[series("streetwatch_camera_frames_analysed_total", "cam-1")] ?? 0) >= 50
         }
+        let analysed = resumed[series("streetwatch_camera_frames_analysed_total", "cam-1")] ?? 0
+        #expect(analysed >= 50, "after the restart cam-1 analysed \(analysed) frames in 30 s")
         run.terminate()
         let stopDeadline = Date(timeIntervalSinceNow: 10)
         while run.isRunning && Date() < stopDeadline { try await Task.sleep(for: .milliseconds(100)) }

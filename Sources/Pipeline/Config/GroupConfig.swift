@@ -58,6 +58,15 @@ public struct GroupConfig: Sendable, Hashable {
             keepFullFrames: true,
             startTime: startTime)
     }
+
+    /// How live cameras behave beyond opening: overflow policy, reconnect back-off and warm-up, from ``defaults``.
+    public var liveSource: LiveSourceSettings {
+        LiveSourceSettings(
+            policy: defaults.overflow == .block ? .block : .dropOldest,
+            backoff: Backoff(initial: defaults.reconnectInitialSeconds,
+                             maximum: defaults.reconnectMaxSeconds),
+            warmUpFrames: defaults.warmUpFrames)
+    }
 }
 
 /// `group`: which camera group this is.
@@ -103,16 +112,21 @@ public struct StoreConfig: Sendable, Hashable {
 ///
 /// Config keys:
 /// - `listen` (string, default `127.0.0.1:9464`): `host:port`; keep it on loopback unless a proxy fronts it.
+/// - `secure_cookies` (bool, default `false`): mark the review UI's cookies `Secure` even on a loopback address,
+///   for HTTPS terminated by a proxy in front (off loopback they are always `Secure`).
 public struct ServerConfig: Sendable, Hashable {
     /// Host part of ``listen``.
     public var host: String
     /// Port part of ``listen``, 1–65535.
     public var port: Int
+    /// Cookies get `Secure` even on loopback (a TLS proxy in front).
+    public var secureCookies: Bool
 
     /// Creates a server config.
-    public init(host: String = "127.0.0.1", port: Int = 9464) {
+    public init(host: String = "127.0.0.1", port: Int = 9464, secureCookies: Bool = false) {
         self.host = host
         self.port = port
+        self.secureCookies = secureCookies
     }
 
     /// `host:port`.
@@ -144,6 +158,12 @@ public struct ServerConfig: Sendable, Hashable {
 ///   same case within this time (a light flicker or a short occlusion is not a new case).
 /// - `utc_offset` (string, default `+00:00`): local time minus UTC for rule schedules that give none;
 ///   `+08:00` in China.
+/// - `overflow` (`drop_oldest` | `block`, default `drop_oldest`): what a live camera does when analysis falls
+///   behind: drop the oldest waiting frame (counted), or make the reader wait.
+/// - `reconnect_initial_seconds` (number, default 1, range [0.1 - 300]): wait before the first reconnect.
+/// - `reconnect_max_seconds` (number, default 60, range [1 - 3600]): the wait doubles up to this (±20 % jitter).
+/// - `warm_up_frames` (integer, default 0, range [0 - 250]): analysis frames discarded after each reconnect
+///   while the decoder settles.
 public struct Defaults: Sendable, Hashable {
     /// Analysis frames per second.
     public var analysisFPS: Double = 5
@@ -171,6 +191,25 @@ public struct Defaults: Sendable, Hashable {
     static let cooldownRange = 0.0...86400.0
     /// `±HH:MM` for schedules without their own `utc_offset`.
     public var utcOffset = "+00:00"
+    /// What a live camera does when analysis falls behind.
+    public var overflow = Overflow.dropOldest
+    /// Seconds before the first reconnect.
+    public var reconnectInitialSeconds: Double = 1
+    static let reconnectInitialRange = 0.1...300.0
+    /// Most seconds between reconnects.
+    public var reconnectMaxSeconds: Double = 60
+    static let reconnectMaxRange = 1.0...3600.0
+    /// Analysis frames discarded after each reconnect.
+    public var warmUpFrames = 0
+    static let warmUpRange = 0...250
+
+    /// The `overflow` choices.
+    public enum Overflow: String, Sendable, Hashable, CaseIterable {
+        /// Drop the oldest waiting frame (GstQueue `leaky=downstream`); the drops are counted.
+        case dropOldest = "drop_oldest"
+        /// The reader waits for the analysis; nothing is lost, the picture falls behind.
+        case block
+    }
 
     /// The documented defaults.
     public init() {}
@@ -250,6 +289,7 @@ extension StoreConfig: ConfigDecodable {
 extension ServerConfig: ConfigDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen
+        case secureCookies = "secure_cookies"
     }
 
     init(config decoder: any Decoder) throws {
@@ -262,6 +302,7 @@ extension ServerConfig: ConfigDecodable {
             self.host = host
             self.port = port
         }
+        secureCookies = f.value(.secureCookies, as: Bool.self) ?? secureCookies
     }
 }
 
@@ -277,6 +318,10 @@ extension Defaults: ConfigDecodable {
         case clipPostRollSeconds = "clip_post_roll_seconds"
         case dedupCooldownSeconds = "dedup_cooldown_seconds"
         case utcOffset = "utc_offset"
+        case overflow
+        case reconnectInitialSeconds = "reconnect_initial_seconds"
+        case reconnectMaxSeconds = "reconnect_max_seconds"
+        case warmUpFrames = "warm_up_frames"
     }
 
     init(config decoder: any Decoder) throws {
@@ -292,6 +337,13 @@ extension Defaults: ConfigDecodable {
         clipPostRollSeconds = f.number(.clipPostRollSeconds, in: Self.postRollRange) ?? clipPostRollSeconds
         dedupCooldownSeconds = f.number(.dedupCooldownSeconds, in: Self.cooldownRange) ?? dedupCooldownSeconds
         utcOffset = f.string(.utcOffset, check: utcOffsetProblem) ?? utcOffset
+        overflow = f.choice(.overflow, Overflow.allCases.map(\.rawValue)).flatMap(Overflow.init(rawValue:)) ?? overflow
+        reconnectInitialSeconds = f.number(.reconnectInitialSeconds, in: Self.reconnectInitialRange) ?? reconnectInitialSeconds
+        reconnectMaxSeconds = f.number(.reconnectMaxSeconds, in: Self.reconnectMaxRange) ?? reconnectMaxSeconds
+        warmUpFrames = f.integer(.warmUpFrames, in: Self.warmUpRange) ?? warmUpFrames
+        if reconnectMaxSeconds < reconnectInitialSeconds {
+            f.fail(.reconnectMaxSeconds, "value \(reconnectMaxSeconds) is below reconnect_initial_seconds (\(reconnectInitialSeconds))")
+        }
     }
 }
 

@@ -13,6 +13,8 @@ import FoundationNetworking
 ///
 /// Connection errors, timeouts, `408`, `429` and `5xx` are retried with ``Backoff`` up to
 /// ``Configuration/attempts`` times; `2xx` is delivered; any other answer is a permanent failure for that case.
+/// Redirects are not followed: the token would go along to wherever they point (another host, or from https to
+/// http), and a `302` turns the `POST` into a `GET` that proves nothing; a `3xx` is a failure naming the target.
 /// A failed case never stops the push: the next case follows. Reasons never contain the URL's password or
 /// the token.
 public final class WebhookPusher: Sendable {
@@ -74,7 +76,7 @@ public final class WebhookPusher: Sendable {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = timeout
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: sessionConfiguration)
+        session = URLSession(configuration: sessionConfiguration, delegate: RedirectRefuser(), delegateQueue: nil)
     }
 
     deinit {
@@ -189,6 +191,9 @@ public final class WebhookPusher: Sendable {
         // 408 is the server's own request timeout: a timeout like ours, so retried like one.
         case 408, 429, 500..<600:
             return .transient(what)
+        case 300..<400:
+            let target = http.value(forHTTPHeaderField: "Location").map { " to \(redactingCredentials(in: $0))" } ?? ""
+            return .permanent("\(what) (redirect\(target) not followed: set --url to the final address)")
         default:
             return .permanent(what)
         }
@@ -286,4 +291,12 @@ public struct PushSummary: Sendable, Hashable {
     public var delivered: [PushOutcome] { outcomes.filter(\.isDelivered) }
     /// Cases not delivered, with their reasons.
     public var failed: [PushOutcome] { outcomes.filter { !$0.isDelivered } }
+}
+
+/// Refuses every redirect, so the `3xx` answer itself comes back (see ``WebhookPusher``).
+private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
 }

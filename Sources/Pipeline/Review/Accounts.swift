@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import HummingbirdBcrypt
 
 /// What an account may do.
 public enum UserRole: String, Sendable, Hashable, CaseIterable, Codable {
@@ -41,8 +40,8 @@ public enum AccountError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Password hashes by bcrypt (HummingbirdBcrypt, OpenBSD's C code); hashing lives here, beside the table it
-/// fills, so the CLI and the web server share one implementation.
+/// Password hashes by bcrypt (HummingbirdBcrypt, OpenBSD's C code) on ``PasswordHashing/shared``'s threads;
+/// hashing lives here, beside the table it fills, so the CLI and the web server share one implementation.
 extension SQLiteCaseStore {
     /// Creates an account.
     /// - Parameters:
@@ -52,7 +51,7 @@ extension SQLiteCaseStore {
     public func addUser(name: String, role: UserRole, password: String, cost: UInt8 = 12) async throws -> User {
         try Self.checkName(name)
         try Self.checkPassword(password)
-        let hash = Bcrypt.hash(password, cost: cost)
+        let hash = try await PasswordHashing.shared.hash(password, cost: cost)
         return try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) == true {
                 throw AccountError.exists(name)
@@ -68,7 +67,7 @@ extension SQLiteCaseStore {
     /// - Throws: ``AccountError/noSuchUser(_:)``, ``AccountError/weakPassword(_:)``, or a database error.
     public func setPassword(name: String, password: String, role: UserRole? = nil, cost: UInt8 = 12) async throws {
         try Self.checkPassword(password)
-        let hash = Bcrypt.hash(password, cost: cost)
+        let hash = try await PasswordHashing.shared.hash(password, cost: cost)
         try await pool.write { db in
             try db.execute(sql: "UPDATE users SET password_hash = ?, role = coalesce(?, role), updated_at = ? WHERE name = ?",
                            arguments: [hash, role?.rawValue, Date().timeIntervalSince1970, name])
@@ -81,28 +80,31 @@ extension SQLiteCaseStore {
     public func verifyPassword(name: String, password: String) async throws -> User? {
         let found: (user: User, hash: String)? = try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT id, name, role, password_hash FROM users WHERE name = ?", arguments: [name])
-                .flatMap { row in
-                    UserRole(rawValue: row["role"]).map { (User(id: row["id"], name: row["name"], role: $0), row["password_hash"]) }
+                .flatMap { row -> (user: User, hash: String)? in
+                    let r = RowReader(row, "users")
+                    guard let role = UserRole(rawValue: try r("role")) else { return nil }
+                    return (User(id: try r("id"), name: try r("name"), role: role), try r("password_hash"))
                 }
         }
         guard let found else {
-            // Spend the same time as a real check so response time does not tell which names exist.
-            _ = Bcrypt.verify(password, hash: Self.dummyHash)
+            // Spend the same time as a real check (at the default cost) so response time does not tell which
+            // names exist; hashing costs what checking does.
+            _ = try await PasswordHashing.shared.hash(password, cost: 12)
             return nil
         }
-        return Bcrypt.verify(password, hash: found.hash) ? found.user : nil
+        return try await PasswordHashing.shared.verify(password, hash: found.hash) ? found.user : nil
     }
 
     /// The account named `name`, or `nil`.
     public func user(named name: String) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, role FROM users WHERE name = ?", arguments: [name]).flatMap { row in
-                UserRole(rawValue: row["role"]).map { User(id: row["id"], name: row["name"], role: $0) }
+            try Row.fetchOne(db, sql: "SELECT id, name, role FROM users WHERE name = ?", arguments: [name]).flatMap { row -> User? in
+                let r = RowReader(row, "users")
+                guard let role = UserRole(rawValue: try r("role")) else { return nil }
+                return User(id: try r("id"), name: try r("name"), role: role)
             }
         }
     }
-
-    private static let dummyHash = Bcrypt.hash("streetwatch-no-such-user", cost: 12)
 
     private static func checkName(_ name: String) throws(AccountError) {
         guard (1...64).contains(name.count),

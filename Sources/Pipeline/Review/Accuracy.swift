@@ -215,15 +215,16 @@ extension SQLiteCaseStore {
                        status, status_reason, decided_at
                 FROM cases WHERE first_seen_at >= ? AND first_seen_at < ? ORDER BY first_seen_at, id
                 """, arguments: [period.lowerBound.timeIntervalSince1970, period.upperBound.timeIntervalSince1970]).map { row in
-                guard let status = CaseStatus(rawValue: row["status"]) else {
-                    throw CaseStoreError.corruptRow("status of \(row["case_number"] as String)")
+                let r = RowReader(row, "cases")
+                guard let status = CaseStatus(rawValue: try r("status")) else {
+                    throw CaseStoreError.corruptRow("status of \(try r("case_number") as String)")
                 }
-                let decided: Double? = row["decided_at"]
-                return ReviewRecord(caseNumber: row["case_number"], camera: row["camera_id"], rule: row["rule_id"],
-                                    category: "\(row["category_code"] as String) \(row["category_name"] as String)",
-                                    firstSeen: Date(timeIntervalSince1970: row["first_seen_at"]),
-                                    createdAt: Date(timeIntervalSince1970: row["created_at"]), status: status,
-                                    reason: ReviewReason(stored: row["status_reason"]),
+                let decided: Double? = try r("decided_at")
+                return ReviewRecord(caseNumber: try r("case_number"), camera: try r("camera_id"), rule: try r("rule_id"),
+                                    category: "\(try r("category_code") as String) \(try r("category_name") as String)",
+                                    firstSeen: Date(timeIntervalSince1970: try r("first_seen_at")),
+                                    createdAt: Date(timeIntervalSince1970: try r("created_at")), status: status,
+                                    reason: ReviewReason(stored: try r("status_reason")),
                                     decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
             }
         }

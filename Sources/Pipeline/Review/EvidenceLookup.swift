@@ -7,8 +7,9 @@ extension SQLiteCaseStore {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT sha256, relative_path, byte_count, media_type FROM evidence WHERE sha256 = ? LIMIT 1",
                              arguments: [sha256]).map { row in
-                EvidenceRef(sha256: row["sha256"], relativePath: row["relative_path"], byteCount: row["byte_count"],
-                            mediaType: row["media_type"])
+                let r = RowReader(row, "evidence")
+                return EvidenceRef(sha256: try r("sha256"), relativePath: try r("relative_path"), byteCount: try r("byte_count"),
+                            mediaType: try r("media_type"))
             }
         }
     }

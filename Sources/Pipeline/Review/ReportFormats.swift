@@ -62,10 +62,15 @@ extension YearlyReport {
     }
 
     /// CSV (RFC 4180): `section,key,flagged,filed,rejected,pending,precision_pct,wilson_low_pct,wilson_high_pct,online_rate_pct`.
+    /// Text cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a
+    /// leading `'`.
     public func csv() -> String {
         func pct(_ v: Double?) -> String { v.map { String(format: "%.1f", $0 * 100) } ?? "" }
         func field(_ s: String) -> String {
-            s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            // Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a formula; a leading
+            // apostrophe keeps it text (OWASP "CSV injection"). Camera ids and categories come from config files.
+            let s = s.first.map { "=+-@\t\r".contains($0) } == true ? "'" + s : s
+            return s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var lines = ["section,key,flagged,filed,rejected,pending,precision_pct,wilson_low_pct,wilson_high_pct,online_rate_pct"]
         func add(_ section: String, _ r: AccuracyRow, online: Double? = nil) {

@@ -144,7 +144,8 @@ extension SQLiteCaseStore {
         return status
     }
 
-    private static func appendAudit(_ db: Database, at: Date, actor: String, caseNumber: String,
+    /// Appends one line to the audit log (inside the caller's transaction) and returns it.
+    static func appendAudit(_ db: Database, at: Date, actor: String, caseNumber: String,
                                     action: AuditEntry.Action, before: CaseStatus, after: CaseStatus,
                                     reason: String?, undoes: Int64?) throws -> AuditEntry {
         try db.execute(sql: """
@@ -163,12 +164,13 @@ extension SQLiteCaseStore {
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
         }
         return try rows.map { row in
-            guard let action = AuditEntry.Action(rawValue: row["action"]) else {
-                throw CaseStoreError.corruptRow("audit_log.action #\(row["id"] as Int64)")
+            let r = RowReader(row, "audit_log")
+            guard let action = AuditEntry.Action(rawValue: try r("action")) else {
+                throw CaseStoreError.corruptRow("audit_log.action #\(try r("id") as Int64)")
             }
-            return AuditEntry(id: row["id"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
-                              caseNumber: row["case_number"], action: action, before: row["status_before"],
-                              after: row["status_after"], reason: row["reason"], undoes: row["undoes"])
+            return AuditEntry(id: try r("id"), at: Date(timeIntervalSince1970: try r("at")), actor: try r("actor"),
+                              caseNumber: try r("case_number"), action: action, before: try r("status_before"),
+                              after: try r("status_after"), reason: try r("reason"), undoes: try r("undoes"))
         }
     }
 }

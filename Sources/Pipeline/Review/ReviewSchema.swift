@@ -41,4 +41,17 @@ enum ReviewSchema {
                 """)
         }
     }
+
+    /// Registers `v5-audit-log-no-replace`: `REPLACE INTO` (and `INSERT OR REPLACE`) deletes the row it collides
+    /// with without firing delete triggers (https://www.sqlite.org/lang_conflict.html: "the delete triggers fire if
+    /// and only if recursive triggers are enabled"), so an insert that reuses an id is refused before it happens.
+    static func registerNoReplace(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-audit-log-no-replace") { db in
+            try db.execute(sql: """
+                CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+                    WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                """)
+        }
+    }
 }

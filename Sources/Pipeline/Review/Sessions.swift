@@ -37,10 +37,11 @@ extension SQLiteCaseStore {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = ? AND s.expires_at >= ?
-                """, arguments: [SHA256.hex(of: Array(token.utf8)), now.timeIntervalSince1970]),
-                  let role = UserRole(rawValue: row["role"]) else { return nil }
-            return ReviewSession(user: User(id: row["id"], name: row["name"], role: role), csrfToken: row["csrf_token"],
-                                 expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+                """, arguments: [SHA256.hex(of: Array(token.utf8)), now.timeIntervalSince1970]) else { return nil }
+            let r = RowReader(row, "sessions")
+            guard let role = UserRole(rawValue: try r("role")) else { return nil }
+            return ReviewSession(user: User(id: try r("id"), name: try r("name"), role: role), csrfToken: try r("csrf_token"),
+                                 expiresAt: Date(timeIntervalSince1970: try r("expires_at")))
         }
     }
 

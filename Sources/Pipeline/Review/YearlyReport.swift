@@ -13,11 +13,15 @@ public struct YearlyReport: Sendable, Hashable, Codable {
     /// 探头在线率: online hours of all cameras ÷ their scheduled hours; `nil` without status samples.
     public var onlineRate: Double?
 
+    /// The years a report can cover: four-digit years, as the tables print them and the calendar can hold.
+    public static let years = 1...9999
+
     /// Builds the report of `year` from the store.
     /// - Parameter configuredFPS: camera id → configured analysis fps, when a group config is at hand.
+    /// - Throws: ``ReportYearError`` when `year` is outside ``years``; a database error.
     public static func build(year: Int, store: SQLiteCaseStore, timeZone: TimeZone = .current,
                              configuredFPS: [String: Double] = [:]) async throws -> YearlyReport {
-        let period = yearRange(year, timeZone: timeZone)
+        let period = try yearRange(year, timeZone: timeZone)
         let records = try await store.reviewRecords(firstSeenIn: period)
         let samples = try await store.statusSamples(in: period)
         let coverage = samples.keys.sorted().map {
@@ -43,13 +47,27 @@ public struct YearlyReport: Sendable, Hashable, Codable {
     }
 
     /// Midnight on 1 January of `year` up to that of the next year, in `timeZone`.
-    public static func yearRange(_ year: Int, timeZone: TimeZone) -> Range<Date> {
+    /// - Throws: ``ReportYearError`` when `year` is outside ``years`` (`year + 1` could overflow, and the
+    ///   calendar has no date for years far out).
+    public static func yearRange(_ year: Int, timeZone: TimeZone) throws(ReportYearError) -> Range<Date> {
+        guard years.contains(year) else { throw ReportYearError(year: year) }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        // `!`: every year has a 1 January in the Gregorian calendar.
-        let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!
-        let end = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1))!
+        guard let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1)),
+              let end = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1)) else {
+            throw ReportYearError(year: year)
+        }
         return start..<end
+    }
+}
+
+/// A report was asked for a year outside ``YearlyReport/years``.
+public struct ReportYearError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The year asked for.
+    public var year: Int
+
+    public var description: String {
+        "year \(year) out of range [\(YearlyReport.years.lowerBound) - \(YearlyReport.years.upperBound)]"
     }
 }
 

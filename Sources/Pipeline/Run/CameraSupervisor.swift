@@ -5,20 +5,32 @@ public import Logging
 /// Keeps one live camera analysed until cancelled: its source reconnects by itself, and a worker that fails
 /// (a store error, a rule that cannot be built) is logged, counted and restarted, so one bad camera never
 /// stops the others.
-public struct CameraSupervisor: Sendable {
+///
+/// Every wait (reconnect back-off, worker restart, status sampling) is on the injected clock, so tests drive
+/// reconnects in process without sleeping (Hummingbird's `MemoryPersistDriver<C: Clock>` does the same).
+public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration {
     /// The analysis worker (config, store, logger).
     public let worker: CameraWorker
     /// Where the camera's counters go.
     public let metrics: GroupMetrics
+    /// Overflow policy, back-off and warm-up of the camera's source.
+    public let settings: LiveSourceSettings
+    /// The clock every wait is on.
+    public let clock: C
     /// Seconds between camera status samples written to the store (for uptime reports).
     public var sampleInterval: Double = 60
     /// Seconds to wait before restarting a failed worker.
     public var restartDelay: Double = 5
 
     /// Creates a supervisor for `worker.camera`.
-    public init(worker: CameraWorker, metrics: GroupMetrics) {
+    /// - Parameters:
+    ///   - settings: default: the group's (``GroupConfig/liveSource``).
+    ///   - clock: what back-off, restarts and sampling wait on.
+    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil, clock: C) {
         self.worker = worker
         self.metrics = metrics
+        self.settings = settings ?? worker.group.liveSource
+        self.clock = clock
     }
 
     /// Runs until the task is cancelled.
@@ -27,7 +39,8 @@ public struct CameraSupervisor: Sendable {
         let options = worker.group.ingestOptions(for: camera)
         var base = WorkerSummary()
         while !Task.isCancelled {
-            let source = ReconnectingSource(url: camera.url, options: options, policy: .dropOldest)
+            let source = ReconnectingSource(url: camera.url, options: options, policy: settings.policy,
+                                            backoff: settings.backoff, warmUpFrames: settings.warmUpFrames, clock: clock)
             let watcher = Task { await watch(source) }
             do {
                 let summary = try await worker.analyse(
@@ -38,7 +51,7 @@ public struct CameraSupervisor: Sendable {
             } catch where !Task.isCancelled {
                 worker.logger.error("analysis failed, restarting in \(Int(restartDelay)) s: \(error)")
                 metrics.recordWorkerRestart(camera: camera.id)
-                try? await Task.sleep(for: .seconds(restartDelay))
+                try? await clock.sleep(for: .seconds(restartDelay))
             } catch {}
             watcher.cancel()
             await watcher.value
@@ -47,13 +60,13 @@ public struct CameraSupervisor: Sendable {
 
     /// Follows the source's status: metrics on every change, a stored sample every ``sampleInterval``, and a log
     /// line (password removed) when the camera goes offline or comes back.
-    private func watch<C: Clock>(_ source: ReconnectingSource<C>) async {
+    private func watch(_ source: ReconnectingSource<C>) async {
         let camera = worker.camera.id
-        var lastSample = Date.distantPast
+        var lastSample: C.Instant?
         var lastState: SourceStatus.State?
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(sampleInterval))
+                try? await clock.sleep(for: .seconds(sampleInterval))
                 await storeSample(camera: camera)
             }
         }
@@ -73,8 +86,8 @@ public struct CameraSupervisor: Sendable {
                 }
                 lastState = status.state
             }
-            if Date().timeIntervalSince(lastSample) >= sampleInterval {
-                lastSample = Date()
+            if lastSample.map({ $0.duration(to: clock.now) >= .seconds(sampleInterval) }) ?? true {
+                lastSample = clock.now
                 await storeSample(camera: camera)
             }
         }
@@ -94,6 +107,13 @@ public struct CameraSupervisor: Sendable {
         } catch where !Task.isCancelled {
             worker.logger.error("status sample not stored: \(error)")
         } catch {}
+    }
+}
+
+extension CameraSupervisor where C == ContinuousClock {
+    /// A supervisor that waits on the system's continuous clock.
+    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil) {
+        self.init(worker: worker, metrics: metrics, settings: settings, clock: ContinuousClock())
     }
 }
 

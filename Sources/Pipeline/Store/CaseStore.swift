@@ -22,8 +22,10 @@ public protocol CaseStore: Sendable {
     /// - Throws: ``CaseStoreError/noSuchCase(_:)`` when no case has `incidentKey`, or a database error.
     func attach(_ ref: EvidenceRef, role: EvidenceRole, toIncident incidentKey: String) async throws
 
-    /// Sets a case's review status (the review UI is a later issue; export needs confirmed cases).
-    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
+    /// Sets a case's review status and appends the change to the audit log in the same transaction (actor: the
+    /// decision's reviewer, else `system`; a change back to draft is logged as an undo). The review UI uses
+    /// ``SQLiteCaseStore/review(caseNumber:verdict:reviewer:at:)`` instead, which also checks who may decide.
+    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error; nothing is written then.
     func decide(caseNumber: String, status: CaseStatus, decision: CaseDecision?) async throws
 
     /// Drafts whose incident is not closed, for ``IncidentTracker/resume(from:at:)``; oldest first.

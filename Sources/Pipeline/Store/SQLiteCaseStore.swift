@@ -116,6 +116,8 @@ public final class SQLiteCaseStore: CaseStore {
         migrator.registerMigration("v4-camera-status-configured-fps") { db in
             try db.execute(sql: "ALTER TABLE camera_status ADD COLUMN fps_configured REAL")
         }
+        ReviewSchema.registerNoReplace(in: &migrator)
+        registerPushState(in: &migrator)
         return migrator
     }
 
@@ -219,13 +221,26 @@ public final class SQLiteCaseStore: CaseStore {
 
     public func decide(caseNumber: String, status: CaseStatus, decision: CaseDecision?) async throws {
         try await pool.write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT status FROM cases WHERE case_number = ?",
+                                                 arguments: [caseNumber]) else {
+                throw CaseStoreError.noSuchCase(caseNumber)
+            }
+            guard let before = CaseStatus(rawValue: text) else { throw CaseStoreError.corruptRow("status of \(caseNumber)") }
+            let now = Date()
             try db.execute(sql: """
                 UPDATE cases SET status = ?, status_reason = ?, reviewer = ?, decided_at = ?, updated_at = ?
                 WHERE case_number = ?
                 """,
                 arguments: [status.rawValue, decision?.reason, decision?.reviewer,
-                            decision?.decidedAt.timeIntervalSince1970, Date().timeIntervalSince1970, caseNumber])
-            if db.changesCount == 0 { throw CaseStoreError.noSuchCase(caseNumber) }
+                            decision?.decidedAt.timeIntervalSince1970, now.timeIntervalSince1970, caseNumber])
+            let action: AuditEntry.Action = switch status {
+            case .confirmed: .confirm
+            case .rejected: .reject
+            case .draft: .undo
+            }
+            try Self.appendAudit(db, at: decision?.decidedAt ?? now, actor: decision?.reviewer ?? "system",
+                                 caseNumber: caseNumber, action: action, before: before, after: status,
+                                 reason: decision?.reason, undoes: nil)
         }
     }
 
@@ -287,12 +302,13 @@ public final class SQLiteCaseStore: CaseStore {
                 SELECT camera_id, at, state, fps_analysed, drops, fps_configured FROM camera_status
                 WHERE camera_id = ? AND at >= ? ORDER BY at, id
                 """, arguments: [camera, since.timeIntervalSince1970]).map { row in
-                guard let state = CameraStatusSample.State(rawValue: row["state"]) else {
-                    throw CaseStoreError.corruptRow("camera_status.state '\(String(describing: row["state"] as String?))'")
+                let r = RowReader(row, "camera_status of \(camera)")
+                guard let state = CameraStatusSample.State(rawValue: try r("state")) else {
+                    throw CaseStoreError.corruptRow("camera_status.state '\(String(describing: try r("state") as String?))'")
                 }
-                return CameraStatusSample(camera: row["camera_id"], at: Date(timeIntervalSince1970: row["at"]),
-                                          state: state, fpsAnalysed: row["fps_analysed"], drops: row["drops"],
-                                          configuredFPS: row["fps_configured"])
+                return CameraStatusSample(camera: try r("camera_id"), at: Date(timeIntervalSince1970: try r("at")),
+                                          state: state, fpsAnalysed: try r("fps_analysed"), drops: try r("drops"),
+                                          configuredFPS: try r("fps_configured"))
             }
         }
     }
@@ -321,53 +337,54 @@ public final class SQLiteCaseStore: CaseStore {
         }
         var evidence: [EvidenceRole: EvidenceRef] = [:]
         for e in try Row.fetchAll(db, sql: "SELECT * FROM evidence WHERE case_id = ?", arguments: [id]) {
-            guard let role = EvidenceRole(rawValue: e["role"]) else {
+            let re = RowReader(e, "evidence of case #\(id)")
+            guard let role = EvidenceRole(rawValue: try re("role")) else {
                 throw CaseStoreError.corruptRow("evidence.role of case #\(id)")
             }
-            evidence[role] = EvidenceRef(sha256: e["sha256"], relativePath: e["relative_path"],
-                                         byteCount: e["byte_count"], mediaType: e["media_type"])
+            evidence[role] = EvidenceRef(sha256: try re("sha256"), relativePath: try re("relative_path"),
+                                         byteCount: try re("byte_count"), mediaType: try re("media_type"))
         }
-        return try draft(from: row, evidence: evidence)
+        return try draft(from: RowReader(row, "cases #\(id)"), evidence: evidence)
     }
 
-    private static func draft(from row: Row, evidence: [EvidenceRole: EvidenceRef]) throws -> DraftCase {
-        let number: String = row["case_number"]
-        guard let kind = CaseKind(rawValue: row["kind"]),
-              let status = CaseStatus(rawValue: row["status"]),
-              let state = IncidentState(rawValue: row["incident_state"]) else {
+    private static func draft(from r: RowReader, evidence: [EvidenceRole: EvidenceRef]) throws -> DraftCase {
+        let number: String = try r("case_number")
+        guard let kind = CaseKind(rawValue: try r("kind")),
+              let status = CaseStatus(rawValue: try r("status")),
+              let state = IncidentState(rawValue: try r("incident_state")) else {
             throw CaseStoreError.corruptRow("kind, status or incident_state of \(number)")
         }
-        let factsText: String = row["facts_json"]
+        let factsText: String = try r("facts_json")
         guard let values = try? JSONDecoder().decode([String: Double].self, from: Data(factsText.utf8)) else {
             throw CaseStoreError.corruptRow("facts_json of \(number)")
         }
         var frameBox: PixelBox?
-        if let x0: Int = row["frame_x0"], let y0: Int = row["frame_y0"], let x1: Int = row["frame_x1"],
-           let y1: Int = row["frame_y1"] {
+        if let x0: Int = try r("frame_x0"), let y0: Int = try r("frame_y0"), let x1: Int = try r("frame_x1"),
+           let y1: Int = try r("frame_y1") {
             frameBox = PixelBox(x0: x0, y0: y0, x1: x1, y1: y1)
         }
         var decision: CaseDecision?
-        if let decidedAt: Double = row["decided_at"] {
-            decision = CaseDecision(reason: row["status_reason"], reviewer: row["reviewer"],
+        if let decidedAt: Double = try r("decided_at") {
+            decision = CaseDecision(reason: try r("status_reason"), reviewer: try r("reviewer"),
                                     decidedAt: Date(timeIntervalSince1970: decidedAt))
         }
-        let category = CaseCategory(code: row["category_code"], name: row["category_name"],
-                                    code2013: row["category_code_2013"])
+        let category = CaseCategory(code: try r("category_code"), name: try r("category_name"),
+                                    code2013: try r("category_code_2013"))
         return DraftCase(
-            incidentKey: row["incident_key"], caseNumber: number, source: row["source"], kind: kind,
-            category: category, categoryStandard: row["category_standard"], divisionCode: row["division_code"], description: row["description"],
-            location: CaseLocation(address: row["address"], longitude: row["longitude"], latitude: row["latitude"],
-                                   crs: row["crs"], gridCode: row["grid_code"]),
-            camera: CameraRef(id: row["camera_id"], name: row["camera_name"], gb28181ID: row["camera_gb28181_id"]),
-            firstSeen: Date(timeIntervalSince1970: row["first_seen_at"]),
-            lastSeen: Date(timeIntervalSince1970: row["last_seen_at"]),
-            firstSeenStream: row["first_seen_stream"], lastSeenStream: row["last_seen_stream"],
-            box: NormalizedBox(x0: row["box_x0"], y0: row["box_y0"], x1: row["box_x1"], y1: row["box_y1"]),
-            analysisBox: PixelBox(x0: row["px_x0"], y0: row["px_y0"], x1: row["px_x1"], y1: row["px_y1"]),
+            incidentKey: try r("incident_key"), caseNumber: number, source: try r("source"), kind: kind,
+            category: category, categoryStandard: try r("category_standard"), divisionCode: try r("division_code"), description: try r("description"),
+            location: CaseLocation(address: try r("address"), longitude: try r("longitude"), latitude: try r("latitude"),
+                                   crs: try r("crs"), gridCode: try r("grid_code")),
+            camera: CameraRef(id: try r("camera_id"), name: try r("camera_name"), gb28181ID: try r("camera_gb28181_id")),
+            firstSeen: Date(timeIntervalSince1970: try r("first_seen_at")),
+            lastSeen: Date(timeIntervalSince1970: try r("last_seen_at")),
+            firstSeenStream: try r("first_seen_stream"), lastSeenStream: try r("last_seen_stream"),
+            box: NormalizedBox(x0: try r("box_x0"), y0: try r("box_y0"), x1: try r("box_x1"), y1: try r("box_y1")),
+            analysisBox: PixelBox(x0: try r("px_x0"), y0: try r("px_y0"), x1: try r("px_x1"), y1: try r("px_y1")),
             frameBox: frameBox,
-            facts: DetectorFacts(ruleID: row["rule_id"], ruleVersion: row["rule_version"], zoneID: row["zone_id"],
-                                 dwell: row["dwell"], area: row["area"], areaFraction: row["area_fraction"],
-                                 score: row["score"], values: values),
+            facts: DetectorFacts(ruleID: try r("rule_id"), ruleVersion: try r("rule_version"), zoneID: try r("zone_id"),
+                                 dwell: try r("dwell"), area: try r("area"), areaFraction: try r("area_fraction"),
+                                 score: try r("score"), values: values),
             evidence: evidence, status: status, decision: decision, incidentState: state)
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import FrameIngest
+import Pipeline
+import Testing
+
+/// Overflow policy, reconnect back-off and warm-up are group settings with documented defaults.
+@Suite("live source settings")
+struct LiveSourceSettingsTests {
+    func yaml(_ defaults: String) -> String {
+        """
+        group: {id: g, name: G}
+        store: {database: cases.sqlite}
+        defaults: {\(defaults)}
+        cameras:
+          - id: c
+            url: rtsp://10.0.0.7/live
+            location: {address: Test, lon: 0, lat: 0, grid_code: 000000000000000}
+            rules: [{type: zone-activity, category: "09006"}]
+        """
+    }
+
+    @Test func defaultsAndSetValues() throws {
+        #expect(try GroupConfig.parse(yaml: yaml("analysis_fps: 5"), file: "g.yaml").liveSource == LiveSourceSettings())
+        let set = try GroupConfig.parse(yaml: yaml("""
+            overflow: block, reconnect_initial_seconds: 2, reconnect_max_seconds: 10, warm_up_frames: 5
+            """), file: "g.yaml")
+        #expect(set.liveSource == LiveSourceSettings(policy: .block, backoff: Backoff(initial: 2, maximum: 10), warmUpFrames: 5))
+    }
+
+    @Test func badValuesAreReportedWithTheirPlace() throws {
+        let error = #expect(throws: ConfigError.self) {
+            try GroupConfig.parse(yaml: yaml("""
+                overflow: leaky, reconnect_initial_seconds: 0, warm_up_frames: 300
+                """), file: "g.yaml")
+        }
+        #expect(error?.description == """
+            g.yaml:3:22: defaults.overflow: 'leaky' is not one of drop_oldest, block
+            g.yaml:3:56: defaults.reconnect_initial_seconds: value 0 out of range [0.1 - 300]
+            g.yaml:3:75: defaults.warm_up_frames: value 300 out of range [0 - 250]
+            """)
+        let inverted = #expect(throws: ConfigError.self) {
+            try GroupConfig.parse(yaml: yaml("reconnect_initial_seconds: 30, reconnect_max_seconds: 10"), file: "g.yaml")
+        }
+        #expect(inverted?.description.contains("defaults.reconnect_max_seconds: value 10.0 is below reconnect_initial_seconds (30.0)") == true,
+                "\(inverted?.description ?? "")")
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import FrameIngest
+import Logging
+import Pipeline
+import TestSupport
+import Testing
+
+/// The camera runtime waits on an injected clock: a reconnect after a 30 s back-off happens when the test moves
+/// the clock, not 30 s later.
+@Suite("supervisor clock", .serialized, .timeLimit(.minutes(2)))
+struct SupervisorClockTests {
+    /// Polls `condition` every 100 ms of real time for up to `seconds`.
+    func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
+    }
+
+    @Test func aReconnectWaitsForTheBackoffOnTheInjectedClock() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streetwatch-clock-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = freePort()
+        var server = try startRTSPServer(port: port, mounts: ["cam=testsrc:320x180@25"])
+        defer { server.kill() }
+        let group = try GroupConfig.parse(yaml: """
+            group: {id: clock, name: Clock}
+            store: {database: cases.sqlite}
+            defaults: {analysis_fps: 5, open_timeout_seconds: 3, stall_timeout_seconds: 2,
+                       reconnect_initial_seconds: 30, reconnect_max_seconds: 60}
+            cameras:
+              - id: cam
+                url: rtsp://127.0.0.1:\(port)/cam
+                location: {address: Test, lon: 0, lat: 0, grid_code: 000000000000000}
+                rules: [{type: zone-activity, category: "09006"}]
+            """, file: folder.appendingPathComponent("g.yaml").path)
+        let camera = try #require(group.cameras.first)
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("cases.sqlite").path)
+        let metrics = GroupMetrics(group: "clock", cameras: [("cam", 5)])
+        let clock = ManualClock()
+        let supervisor = CameraSupervisor(worker: CameraWorker(group: group, camera: camera, store: store,
+                                                               logger: Logger(label: "test")),
+                                          metrics: metrics, clock: clock)
+        let running = Task { await supervisor.run() }
+        defer { running.cancel() }
+        func state() -> SourceStatus.State? { metrics.snapshot(camera: "cam")?.state }
+
+        #expect(try await eventually(20) { state() == .online }, "never online: \(String(describing: state()))")
+        server.kill()
+        #expect(try await eventually(20) { state() == .offline }, "not offline after the camera went away")
+        server = try startRTSPServer(port: port, mounts: ["cam=testsrc:320x180@25"])
+        // The camera is back, but the back-off (30 s ± 20 %) is on the manual clock: no attempt until it moves.
+        try await Task.sleep(for: .seconds(3))
+        #expect(state() == .offline)
+        #expect(clock.sleeping >= 1)
+        clock.advance(by: .seconds(37))
+        #expect(try await eventually(20) { state() == .online }, "no reconnect after the clock moved")
+        #expect(metrics.render().contains("streetwatch_camera_reconnects_total{group=\"clock\",camera=\"cam\"} 1"))
+        running.cancel()
+        await running.value
+    }
+}
