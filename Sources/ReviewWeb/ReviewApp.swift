@@ -12,17 +12,17 @@ public struct ReviewApp: Sendable {
     public let store: SQLiteCaseStore
     /// Whether cookies get `Secure` (true unless the server listens on loopback; browsers then need HTTPS in front).
     public let secureCookies: Bool
-    /// Times in pages and API answers are shown in this zone.
+    /// Times in pages and API answers are shown in this zone (by default the group's, from the store).
     public let timeZone: TimeZone
     /// Locks a user name after repeated wrong passwords.
     public let loginThrottle: LoginThrottle
 
     /// Creates the app.
-    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone = .current,
+    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone? = nil,
                 loginThrottle: LoginThrottle = LoginThrottle()) {
         self.store = store
         self.secureCookies = secureCookies
-        self.timeZone = timeZone
+        self.timeZone = timeZone ?? store.timeZone
         self.loginThrottle = loginThrottle
     }
 

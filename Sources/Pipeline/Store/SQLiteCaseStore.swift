@@ -11,16 +11,17 @@ public final class SQLiteCaseStore: CaseStore {
     public let pool: DatabasePool
     /// Evidence files in `<folder of the database>/evidence`.
     public let evidence: EvidenceStore
-    /// The time zone of the dates in case numbers (`SW-<yyyyMMdd>-…`).
+    /// The group's time zone: the date in case numbers (`SW-<yyyyMMdd>-…`) and, by default, every time shown.
     public let timeZone: TimeZone
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Parameters:
     ///   - path: the SQLite file; its folder must exist and holds `evidence/` too.
-    ///   - timeZone: for the date in case numbers; default the process's time zone.
+    ///   - timeZone: for the date in case numbers; default the `utc_offset` of the group registered in the store
+    ///     (``init(path:group:)``), else UTC. Never the process's zone: a centre works in its group's time.
     ///   - busyTimeout: seconds to wait for another process's write lock; default 5.
     /// - Throws: a `DatabaseError` when the file cannot be opened or migrated.
-    public init(path: String, timeZone: TimeZone = .current, busyTimeout: TimeInterval = 5) throws {
+    public init(path: String, timeZone: TimeZone? = nil, busyTimeout: TimeInterval = 5) throws {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
@@ -28,7 +29,9 @@ public final class SQLiteCaseStore: CaseStore {
         try Self.migrator.migrate(pool)
         let folder = (path as NSString).deletingLastPathComponent
         evidence = EvidenceStore(baseDirectory: folder.isEmpty ? "." : folder)
-        self.timeZone = timeZone
+        // `!`: zero seconds from GMT is always a valid zone.
+        self.timeZone = try timeZone ?? Self.registeredOffset(pool).flatMap { fixedTimeZone(utcOffset: $0) }
+            ?? TimeZone(secondsFromGMT: 0)!
     }
 
     /// The schema, as named steps. Never edit a step that has shipped; add a new one.
@@ -116,6 +119,7 @@ public final class SQLiteCaseStore: CaseStore {
         migrator.registerMigration("v4-camera-status-configured-fps") { db in
             try db.execute(sql: "ALTER TABLE camera_status ADD COLUMN fps_configured REAL")
         }
+        registerGroupTables(in: &migrator)
         return migrator
     }
 
