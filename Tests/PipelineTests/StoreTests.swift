@@ -23,7 +23,8 @@ struct StoreTests {
         try SQLiteCaseStore.migrator.migrate(db)
         try db.read { db in
             #expect(try SQLiteCaseStore.migrator.appliedIdentifiers(db) == ["v1-cases", "v2-camera-status", "v3-review",
-                                                                               "v4-camera-status-configured-fps", "v5-camera-groups"])
+                                                                               "v4-camera-status-configured-fps", "v5-camera-groups",
+                                                                               "v6-queue-indexes"])
             #expect(try SQLiteCaseStore.migrator.hasCompletedMigrations(db))
             #expect(try db.tableExists("cases") && db.tableExists("evidence") && db.tableExists("camera_status"))
             let columns = try db.columns(in: "cases").map(\.name)

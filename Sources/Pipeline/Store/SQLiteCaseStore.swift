@@ -120,6 +120,7 @@ public final class SQLiteCaseStore: CaseStore {
             try db.execute(sql: "ALTER TABLE camera_status ADD COLUMN fps_configured REAL")
         }
         registerGroupTables(in: &migrator)
+        registerQueueIndexes(in: &migrator)
         return migrator
     }
 
