@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "ReviewWeb",
             dependencies: [
-                "Pipeline",
+                "Pipeline", "Detector",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -12,9 +12,19 @@ extension ReviewApp {
         }
         api.get("cases") { request, context in
             _ = try requireSession(context)
-            let filter = QueueFilter { request.uri.queryParameters.get($0) }
-            let cases = filter.apply(to: try await store.cases(CaseQuery(camera: filter.camera))).reversed()
-            return try json(cases.map { CaseJSON($0, timeZone: timeZone) })
+            // The queue's filters, order and keyset paging: `limit` (1–500, default 100) cases `after` a cursor; the
+            // `X-Next-After` header holds the cursor of the next page when there is one.
+            let limit = min(500, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 100))
+            let after = request.uri.queryParameters.get("after").flatMap(QueueCursor.init)
+            let rows = try await store.queue(QueueFilter(request).query, after: after, limit: limit + 1)
+            var cases: [CaseJSON] = []
+            for row in rows.prefix(limit) {
+                if let c = try await store.case(number: row.caseNumber) { cases.append(CaseJSON(c, timeZone: timeZone)) }
+            }
+            var response = try json(cases)
+            // `!`: a constant, valid header name.
+            if rows.count > limit, let last = rows.prefix(limit).last { response.headers[.init("X-Next-After")!] = "\(last.cursor)" }
+            return response
         }
         api.get("cases/:number") { _, context in
             _ = try requireSession(context)
@@ -43,7 +53,9 @@ extension ReviewApp {
         }
         api.get("audit") { request, context in
             _ = try requireSession(context)
-            return try json(try await store.auditLog(caseNumber: request.uri.queryParameters.get("case")))
+            return try json(try await store.auditLog(caseNumber: request.uri.queryParameters.get("case")).map {
+                AuditJSON($0, timeZone: timeZone)
+            })
         }
         api.get("report") { request, context in
             _ = try requireSession(context)
@@ -52,6 +64,31 @@ extension ReviewApp {
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: try report.json())))
         }
+    }
+}
+
+/// An audit entry with its time in ISO 8601 with the group's offset.
+struct AuditJSON: Encodable {
+    var id: Int64
+    var at: String
+    var actor: String
+    var caseNumber: String
+    var action: String
+    var before: String
+    var after: String
+    var reason: String?
+    var undoes: Int64?
+
+    init(_ entry: AuditEntry, timeZone: TimeZone) {
+        id = entry.id
+        at = isoTime(entry.at, timeZone: timeZone)
+        actor = entry.actor
+        caseNumber = entry.caseNumber
+        action = entry.action.rawValue
+        before = entry.before
+        after = entry.after
+        reason = entry.reason
+        undoes = entry.undoes
     }
 }
 
