@@ -5,8 +5,9 @@ Usage: chromium-review.py BASE_URL USER PASSWORD CONFIRM_CASE REJECT_CASE ARTIFA
 
 Chromium speaks the protocol over --remote-debugging-pipe (fd 3 in, fd 4 out; NUL-terminated JSON), which
 needs no websocket code. Logs in, reads the report, confirms one case with the C key, rejects another with
-key 2 (误报-行人/车辆), reads the report again. Then, in zh-CN and in en: walks the queue, a case and the report
-(screenshots of each, placeholders such as `nil` looked for, Chinese glyphs told apart from missing-glyph boxes), and works through the draft queue by keyboard only: DECISIONS verdicts (default 100) in
+key 2 (误报-行人/车辆), reads the report again. Then, in zh-CN and in en: walks the queue, a case, the camera page
+and the report (screenshots of each, placeholders such as `nil` looked for, Chinese glyphs told apart from
+missing-glyph boxes), and works through the draft queue by keyboard only: DECISIONS verdicts (default 100) in
 zh-CN and a tenth of them in en, with undo, previous/next and the clip. Each verdict's server time is the sum of
 the `Server-Timing` of its POST and of the page it leads to. Prints one JSON line with what it saw.
 Screenshots go to ARTIFACT_DIR. Exits non-zero with a message on any failure or after 240 s.
@@ -197,10 +198,14 @@ try:
     for lang, count in (("zh", decisions), ("en", max(1, decisions // 10))):
         got = seen[lang] = {"placeholders": {}}
         for name, path in (("queue", "/?order=oldest"), ("case", "/cases/" + confirm_case + "?status=all"),
-                           ("report", "/report?year=" + year)):
+                           ("cameras", "/cameras"), ("report", "/report?year=" + year)):
             navigate(base + path + ("&" if "?" in path else "?") + "lang=" + lang)
             got["placeholders"][name] = placeholders()
             screenshot(f"{lang}-{name}")
+        navigate(base + "/cameras")
+        got["cameraCards"] = evaluate("document.querySelectorAll('article.cam').length")
+        got["camerasOnline"] = evaluate("document.querySelectorAll('article.cam .dot.on').length")
+        got["cameraPictures"] = evaluate("Array.from(document.querySelectorAll('article.cam img')).filter(i => i.complete && i.naturalWidth > 0).length")
         got["glyphsDiffer"] = glyphs_differ()
         got["lang"] = evaluate("document.documentElement.lang")
 

@@ -43,6 +43,10 @@ public struct ReviewApp: Sendable {
         addPages(to: router)
         addAPI(to: router)
         router.get("evidence/:hash") { _, context in try await self.evidence(context.parameters.require("hash")) }
+        router.get("cameras/:camera/picture") { _, context in
+            _ = try requireSession(context)
+            return try await self.cameraPicture(context.parameters.require("camera"))
+        }
         return router
     }
 
@@ -96,6 +100,9 @@ public struct ReviewApp: Sendable {
         }
         router.get("/") { request, context in
             try await queuePage(request, session: requireSession(context))
+        }
+        router.get("cameras") { request, context in
+            try await cameraPage(request, session: requireSession(context))
         }
         router.get("report") { request, context in
             try await reportPage(request, session: requireSession(context))

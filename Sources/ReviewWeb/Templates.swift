@@ -9,7 +9,7 @@ enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in [("head", head), ("done", done), ("login", login), ("queue", queue), ("case", casePage),
-                             ("report", report)] {
+                             ("cameras", cameras), ("report", report)] {
             // `try!`: the templates are constants in this file; the web tests render each one.
             try! library.register(text, named: name)
         }
@@ -21,7 +21,7 @@ enum Templates {
         <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{t.title}}</title>
         <link rel="stylesheet" href="/static/desk.css">{{#prefetch}}<link rel="prefetch" href="/evidence/{{.}}">{{/prefetch}}
         <script src="/static/desk.js" defer></script></head><body>
-        <header><strong class="brand">{{t.title}}</strong><nav>{{#user}}<a href="/">{{t.queue}}</a>
+        <header><strong class="brand">{{t.title}}</strong><nav>{{#user}}<a href="/">{{t.queue}}</a><a href="/cameras">{{t.cameras}}</a>
         <a href="/report">{{t.report}}</a>{{/user}}</nav><span class="zone">{{utcOffset}}</span>
         <a href="?lang=zh">{{t.chinese}}</a><a href="?lang=en">{{t.english}}</a>
         {{#user}}<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
@@ -94,6 +94,19 @@ enum Templates {
         <tr><th>{{t.grid}}</th><td>{{grid}}</td></tr></table>
         {{#hasHistory}}<h2>{{t.history}}</h2>{{/hasHistory}}<ul id="history">{{#history}}<li>{{at}} {{actor}} {{action}}: {{before}} → {{after}}{{#reason}} · {{.}}{{/reason}}</li>{{/history}}</ul>
         </main></body></html>
+        """
+
+    static let cameras = """
+        {{> head}}<h1>{{t.cameras}}</h1><p class="muted">{{t.asOf}} {{now}}</p>
+        {{#groups}}<section class="group"><h2>{{groupName}} <small>{{group}}</small></h2><div class="cams">
+        {{#cameras}}<article class="cam" id="cam-{{id}}"><div class="pic">{{#picture}}<img alt="{{name}}" src="{{.}}">{{/picture}}{{^picture}}<span class="none">{{t.noPicture}}</span>{{/picture}}</div>
+        <h3><span class="dot {{#online}}on{{/online}}{{^online}}off{{/online}}"></span> {{name}} <small>{{id}}</small></h3>
+        <dl><dt>{{t.state}}</dt><dd class="state">{{state}}{{#lastSample}} · {{.}}{{/lastSample}}</dd>
+        <dt>{{t.lastPicture}}</dt><dd>{{#pictureAt}}{{.}}{{/pictureAt}}{{^pictureAt}}{{t.noPicture}}{{/pictureAt}}</dd>
+        <dt>{{t.fps}}</dt><dd class="fps">{{#fps}}{{.}}{{/fps}}{{^fps}}{{t.noData}}{{/fps}}</dd>
+        <dt>{{t.uptimeToday}}</dt><dd class="uptime-today">{{uptimeToday}}</dd><dt>{{t.uptimeMonth}}</dt><dd class="uptime-month">{{uptimeMonth}}</dd>
+        <dt>{{t.draftsToday}}</dt><dd class="drafts-today">{{draftsToday}}</dd></dl></article>{{/cameras}}</div></section>{{/groups}}
+        {{^hasCameras}}<p id="empty">{{t.noCameras}}</p>{{/hasCameras}}</main></body></html>
         """
 
     static let report = """

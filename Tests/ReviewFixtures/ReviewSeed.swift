@@ -116,4 +116,17 @@ public enum ReviewSeed {
         }
         return numbers
     }
+
+    /// The last two hours as `run` would have recorded them: camera one online with a picture, camera two offline
+    /// for the last half hour.
+    public static func recordLiveCameras(in store: SQLiteCaseStore, now: Date = Date()) async throws {
+        for minute in stride(from: 120, through: 0, by: -1) {
+            let at = now.addingTimeInterval(-Double(minute) * 60)
+            try await store.record(CameraStatusSample(camera: cameras[0].0, at: at, state: .online, fpsAnalysed: 4.9,
+                                                      drops: 0, configuredFPS: 5))
+            try await store.record(CameraStatusSample(camera: cameras[1].0, at: at, state: minute > 30 ? .online : .offline,
+                                                      fpsAnalysed: minute > 30 ? 4.8 : 0, drops: 0, configuredFPS: 5))
+        }
+        try await store.recordPicture(png, camera: cameras[0].0, at: now.addingTimeInterval(-20))
+    }
 }

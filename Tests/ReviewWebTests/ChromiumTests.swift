@@ -6,7 +6,7 @@ import Testing
 
 /// A real headless Chromium (Debian `chromium`, with `fonts-noto-cjk`) against `streetwatch serve` on a seeded
 /// store: it logs in, confirms one draft with the C key, rejects another with key 2, and the report page's numbers
-/// change; then, in zh-CN and en, it walks the queue, a case and the report, and works through
+/// change; then, in zh-CN and en, it walks the queue, a case, the camera page and the report, and works through
 /// the queue by keyboard alone (100 verdicts in zh-CN, 10 in en), timing each verdict on the server.
 /// Screenshots are kept in `.build/artifacts/chromium-review/`.
 @Suite("review in Chromium", .timeLimit(.minutes(5)))
@@ -16,6 +16,7 @@ struct ChromiumTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (store, numbers) = try await ReviewSeed.store(in: folder)
         _ = try await ReviewSeed.addDrafts(120, to: store)
+        try await ReviewSeed.recordLiveCameras(in: store)
         let port = freePort()
         // No --time-zone: the group's +08:00 comes from the store.
         let server = try ServerProcess(streetwatchBinary, ["serve", "--db", folder + "/cases.sqlite",
@@ -48,11 +49,13 @@ struct ChromiumTests {
             let got = try #require(seen[lang] as? [String: Any], "\(lang)")
             #expect(got["lang"] as? String == (lang == "zh" ? "zh-CN" : "en"))
             let found = try #require(got["placeholders"] as? [String: [String]])
-            #expect(found.keys.sorted() == ["case", "queue", "report"] && found.values.allSatisfy(\.isEmpty), "\(lang): \(found)")
+            #expect(found.keys.sorted() == ["cameras", "case", "queue", "report"] && found.values.allSatisfy(\.isEmpty), "\(lang): \(found)")
             // Point 3: a picture with its box in every row.
             // (In en the queue holds what the 100 zh-CN verdicts left: 38 drafts.)
             let rows = lang == "zh" ? 50 : 38
             #expect(got["rows"] as? Int == rows && got["thumbnails"] as? Int == rows && got["boxes"] as? Int == rows, "\(lang): \(got)")
+            // Point 5: both cameras of the group, one online with its latest picture.
+            #expect(got["cameraCards"] as? Int == 2 && got["camerasOnline"] as? Int == 1 && got["cameraPictures"] as? Int == 1)
             #expect(got["glyphsDiffer"] as? Bool == true, "Chinese text draws as boxes: is fonts-noto-cjk installed?")
             // Point 4: focus moves with J/K and is visible; Enter opens; V focuses the clip; every verdict by key.
             #expect((got["focused"] as? String)?.hasPrefix("case SW-") == true && got["focusOutline"] as? String == "solid")
@@ -64,7 +67,7 @@ struct ChromiumTests {
             let p95 = try #require(got["serverP95"] as? Double)
             #expect(p95 > 0 && p95 < 100, "\(lang): server time per decision p95 \(p95) ms")
             print("chromium \(lang): \(decisions) decisions, server p95 \(p95) ms (verdict POST p95 \(got["serverPostP95"] ?? 0) ms, next page p95 \(got["serverPageP95"] ?? 0) ms), max \(got["serverMax"] ?? 0) ms, wall p95 \(got["wallP95"] ?? 0) ms")
-            for name in ["queue", "case", "report"] {
+            for name in ["queue", "case", "cameras", "report"] {
                 let size = (try? FileManager.default.attributesOfItem(atPath: "\(artifacts)/\(lang)-\(name).png")[.size] as? Int) ?? 0
                 #expect(size > 1000, "screenshot \(lang)-\(name).png")
             }

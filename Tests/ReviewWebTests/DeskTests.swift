@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// The review desk: no placeholders anywhere, the group's time, the queue with pictures and keyset paging, the
-/// verdict flow from case to case.
+/// verdict flow from case to case, and the camera page.
 extension ReviewWebTests {
     /// What no page or answer may contain: Swift's rendering of a missing value, or a field left empty.
     static let placeholders = ["nil", "Optional(", "<td></td>", "<dd></dd>", "()", "( ,", "(, ", "href=\"/cases/\"",
@@ -28,6 +28,7 @@ extension ReviewWebTests {
     @Test func noPageOrAnswerShowsAPlaceholderInEitherLanguage() async throws {
         let f = try await fixture()
         defer { try? FileManager.default.removeItem(atPath: f.folder) }
+        try await ReviewSeed.recordLiveCameras(in: f.store)
         try await f.app.test(.router) { client in
             let (cookie, token) = try await login(client)
             var headers = formType
@@ -41,7 +42,7 @@ extension ReviewWebTests {
             _ = try await client.execute(uri: "/cases/\(f.numbers[2])/undo", method: .post, headers: headers, body: form(["csrf": token]))
             let newest = try #require(f.numbers.last)
             var pages = ["/", "/?status=all", "/?status=confirmed", "/?status=rejected&order=oldest", "/?camera=nobody",
-                         "/report", "/report?year=2025", "/?done=\(f.numbers[0])", "/cases/\(f.numbers[3])?done=\(f.numbers[1])",
+                         "/cameras", "/report", "/report?year=2025", "/?done=\(f.numbers[0])", "/cases/\(f.numbers[3])?done=\(f.numbers[1])",
                          "/cases/\(newest)", "/cases/\(f.numbers[0])?status=all&order=oldest"]
             pages += f.numbers.map { "/cases/\($0)" }
             let answers = ["/api/me", "/api/cases?status=all", "/api/cases?status=all&limit=3", "/api/audit", "/api/report?year=2026",
@@ -188,6 +189,34 @@ extension ReviewWebTests {
             let end = try await client.execute(uri: "/cases/\(last)/reject?\(ctx)", method: .post, headers: headers,
                                                body: form(["csrf": token, "reason": "duplicate"]))
             #expect(end.headers[.location] == "/?\(ctx)&done=\(last)")
+        }
+    }
+
+    @Test func theCameraPageShowsEachCameraOfItsGroup() async throws {
+        let f = try await fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.folder) }
+        let now = Date()
+        try await ReviewSeed.recordLiveCameras(in: f.store, now: now)
+        try await f.app.test(.router) { client in
+            let (cookie, _) = try await login(client)
+            let page = String(buffer: try await client.execute(uri: "/cameras?lang=en", method: .get, headers: [.cookie: cookie]).body)
+            #expect(page.contains("<h2>垃圾站 <small>gs</small></h2>"))
+            func card(_ id: String) throws -> String {
+                let start = try #require(page.range(of: "id=\"cam-\(id)\""))
+                return String(page[start.upperBound...].prefix { $0 != "§" }.components(separatedBy: "</article>")[0])
+            }
+            let one = try card("gs-east-03"), two = try card("old-town-07")
+            #expect(one.contains("class=\"dot on\"") && one.contains("<dd class=\"state\">Online"))
+            #expect(one.contains("src=\"/cameras/gs-east-03/picture\"") && one.contains("<dd class=\"fps\">4.9 / 5.0</dd>"))
+            #expect(two.contains("class=\"dot off\"") && two.contains("Offline") && two.contains("No picture"))
+            // Uptime this month: camera one was online for all its samples, camera two for 90 of 120 minutes.
+            #expect(one.contains("<dd class=\"uptime-month\">100.0 %</dd>"))
+            #expect(two.contains("<dd class=\"uptime-month\">7"), "\(two)")
+            let picture = try await client.execute(uri: "/cameras/gs-east-03/picture", method: .get, headers: [.cookie: cookie])
+            #expect(picture.status == .ok && Array(buffer: picture.body) == ReviewSeed.png)
+            #expect(try await client.execute(uri: "/cameras/old-town-07/picture", method: .get, headers: [.cookie: cookie]).status == .notFound)
+            let anonymous = try await client.execute(uri: "/cameras/gs-east-03/picture", method: .get)
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/login")
         }
     }
 }

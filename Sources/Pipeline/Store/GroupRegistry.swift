@@ -94,6 +94,48 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// Keeps `jpeg` as the camera's latest analysed picture (one per camera, replaced each time).
+    public func recordPicture(_ jpeg: [UInt8], camera: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO camera_pictures (camera_id, at, jpeg) VALUES (?, ?, ?)
+                ON CONFLICT (camera_id) DO UPDATE SET at = excluded.at, jpeg = excluded.jpeg
+                """, arguments: [camera, at.timeIntervalSince1970, Data(jpeg)])
+        }
+    }
+
+    /// The camera's latest analysed picture and when it was taken, or `nil`.
+    public func picture(camera: String) async throws -> (jpeg: Data, at: Date)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT jpeg, at FROM camera_pictures WHERE camera_id = ?", arguments: [camera])
+                .map { ($0["jpeg"], Date(timeIntervalSince1970: $0["at"])) }
+        }
+    }
+
+    /// When each camera's latest picture was taken (the page links a picture only when there is one).
+    public func pictureTimes() async throws -> [String: Date] {
+        try await pool.read { db in
+            var times: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT camera_id, at FROM camera_pictures") {
+                times[row["camera_id"]] = Date(timeIntervalSince1970: row["at"])
+            }
+            return times
+        }
+    }
+
+    /// Drafts first seen in `period`, counted per camera.
+    public func draftCounts(firstSeenIn period: Range<Date>) async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT camera_id, count(*) AS n FROM cases WHERE first_seen_at >= ? AND first_seen_at < ? GROUP BY camera_id
+                """, arguments: [period.lowerBound.timeIntervalSince1970, period.upperBound.timeIntervalSince1970]) {
+                counts[row["camera_id"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
     /// Registers the group tables: `v5-camera-groups`.
     static func registerGroupTables(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-camera-groups") { db in
