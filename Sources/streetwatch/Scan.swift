@@ -64,7 +64,7 @@ struct Scan: AsyncParsableCommand {
             let started = Date()
             let summary = try await scanRecording(file, worker: worker, origin: origin, progressTotal: info.stream.duration,
                                                   showProgress: !json)
-            results.append(ScanResult(file: file, start: ISO8601DateFormatter().string(from: origin),
+            results.append(ScanResult(file: file, start: isoTime(origin, timeZone: group.timeZone),
                                       seconds: Date().timeIntervalSince(started), summary: summary))
         }
         if json {

@@ -18,6 +18,7 @@ struct GroupTimeCommandTests {
                                                       "--db", db, "--json"],
                                   environment: environment, directory: packageRoot)
         #expect(scan.status == 0, "\(scan.output)")
+        #expect(scan.stdout.contains("\"start\" : \"2026-11-21T00:30:00+08:00\""), "\(scan.stdout)")
         // 16:30 UTC on 20 November is 00:30 on 21 November in the group.
         let table = try runCommand(streetwatchBinary, ["cases", "--db", db], environment: environment)
         #expect(table.status == 0, "\(table.output)")
