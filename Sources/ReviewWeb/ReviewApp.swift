@@ -195,11 +195,15 @@ public struct ReviewApp: Sendable {
         return form
     }
 
+    /// `2026-11-21 00:30:00` in ``timeZone``.
     func timeText(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.timeZone = timeZone
-        return formatter.string(from: date)
+        // Plain arithmetic instead of a DateFormatter per call: the queue shows a hundred times, and making a
+        // formatter costs more than the page's database reads.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down)) + time_t(timeZone.secondsFromGMT(for: date))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+                      t.tm_min, t.tm_sec)
     }
 
     /// `UTC+08:00`: said once on every page, since the times on it carry no offset.
