@@ -53,9 +53,7 @@ extension ReviewApp {
         }
         api.get("audit") { request, context in
             _ = try requireSession(context)
-            return try json(try await store.auditLog(caseNumber: request.uri.queryParameters.get("case")).map {
-                AuditJSON($0, timeZone: timeZone)
-            })
+            return try json(try await store.auditLog(caseNumber: request.uri.queryParameters.get("case")), timeZone: timeZone)
         }
         api.get("report") { request, context in
             _ = try requireSession(context)
@@ -67,40 +65,20 @@ extension ReviewApp {
     }
 }
 
-/// An audit entry with its time in ISO 8601 with the group's offset.
-struct AuditJSON: Encodable {
-    var id: Int64
-    var at: String
-    var actor: String
-    var caseNumber: String
-    var action: String
-    var before: String
-    var after: String
-    var reason: String?
-    var undoes: Int64?
-
-    init(_ entry: AuditEntry, timeZone: TimeZone) {
-        id = entry.id
-        at = isoTime(entry.at, timeZone: timeZone)
-        actor = entry.actor
-        caseNumber = entry.caseNumber
-        action = entry.action.rawValue
-        before = entry.before
-        after = entry.after
-        reason = entry.reason
-        undoes = entry.undoes
-    }
-}
-
 struct VerdictBody: Decodable {
     var reason: String?
     var note: String?
 }
 
-func json(_ value: some Encodable) throws -> Response {
+/// `value` as JSON; dates in ISO 8601 with the offset of `timeZone` (the group's).
+func json(_ value: some Encodable, timeZone: TimeZone = TimeZone(secondsFromGMT: 0)!) throws -> Response {
+    // `!` above: zero seconds from GMT is always a valid zone.
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(isoTime(date, timeZone: timeZone))
+    }
     return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
 }

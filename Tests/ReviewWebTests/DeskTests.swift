@@ -102,6 +102,10 @@ extension ReviewWebTests {
             let api = String(buffer: try await client.execute(uri: "/api/cases/SW-20261121-demo-street-0001", method: .get,
                                                               headers: [.cookie: cookie]).body)
             #expect(api.contains("\"firstSeen\":\"2026-11-21T00:30:00+08:00\""), "\(api)")
+            try await store.review(caseNumber: "SW-20261121-demo-street-0001", verdict: .confirm(), reviewer: ReviewSeed.reviewer,
+                                   at: local.addingTimeInterval(60))
+            let audit = String(buffer: try await client.execute(uri: "/api/audit", method: .get, headers: [.cookie: cookie]).body)
+            #expect(audit.contains("\"at\":\"2026-11-21T00:31:00+08:00\""), "\(audit)")
         }
     }
 
