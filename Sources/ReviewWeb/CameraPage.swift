@@ -8,7 +8,8 @@ extension ReviewApp {
     static let heartbeatTimeout: TimeInterval = 180
 
     /// Every camera, grouped by camera group: online or not, latest analysed picture, analysed fps, uptime today
-    /// and this month (探头考评), drafts today. Built from what `run` records in the store.
+    /// and this month (探头考评, from the daily uptime `run`'s samples keep up), drafts today. Built from what `run`
+    /// records in the store; a page reads a few rows per camera whatever the month holds.
     func cameraPage(_ request: Request, session: ReviewSession, now: Date = Date()) async throws -> Response {
         let strings = strings(request)
         var calendar = Calendar(identifier: .gregorian)
@@ -17,33 +18,32 @@ extension ReviewApp {
         // `!`: the first day of the month of a real date always exists.
         let month = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
         let registered = try await store.registeredCameras()
-        let samples = try await store.statusSamples(in: month..<now.addingTimeInterval(1))
+        let latest = try await store.latestSamples()
+        let uptimeToday = try await store.uptime(from: today, through: now)
+        let uptimeMonth = try await store.uptime(from: month, through: now)
         let pictures = try await store.pictureTimes()
         let drafts = try await store.draftCounts(firstSeenIn: today..<now.addingTimeInterval(1))
         // Cameras that wrote samples but were never registered (stores from before registration) still show.
-        let unregistered = Set(samples.keys).subtracting(registered.map(\.id)).sorted().map {
+        let unregistered = Set(latest.keys).subtracting(registered.map(\.id)).sorted().map {
             RegisteredCamera(id: $0, name: $0, group: "-", groupName: strings("ungrouped"), configuredFPS: 0)
         }
         let cameras = registered + unregistered
-        func uptime(_ samples: [CameraStatusSample], _ period: Range<Date>) -> String {
-            guard let rate = CameraCoverage(camera: "", samples: samples, period: period).onlineRate else {
-                return strings("noData")
-            }
+        func uptime(_ days: CameraUptime?, _ latest: CameraStatusSample?) -> String {
+            guard let rate = days?.rate(now: now, latest: latest) else { return strings("noData") }
             return percent(rate)
         }
         let groups = Dictionary(grouping: cameras, by: \.group).sorted { $0.key < $1.key }.map { id, members in
             [
                 "group": id, "groupName": members[0].groupName,
                 "cameras": members.map { camera -> [String: Any] in
-                    let own = samples[camera.id] ?? []
-                    let latest = own.last
+                    let latest = latest[camera.id]
                     let online = latest.map { $0.state == .online && now.timeIntervalSince($0.at) <= Self.heartbeatTimeout } ?? false
                     var values: [String: Any] = [
                         "id": camera.id, "name": camera.name, "online": online,
                         "state": strings(online ? "online" : latest == nil ? "noStatus" : "offline"),
                         "draftsToday": drafts[camera.id] ?? 0,
-                        "uptimeToday": uptime(own, today..<now),
-                        "uptimeMonth": uptime(own, month..<now),
+                        "uptimeToday": uptime(uptimeToday[camera.id], latest),
+                        "uptimeMonth": uptime(uptimeMonth[camera.id], latest),
                     ]
                     if let latest {
                         values["lastSample"] = timeText(latest.at)

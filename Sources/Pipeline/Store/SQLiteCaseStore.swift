@@ -121,6 +121,7 @@ public final class SQLiteCaseStore: CaseStore {
         }
         registerGroupTables(in: &migrator)
         registerQueueIndexes(in: &migrator)
+        registerUptimeTable(in: &migrator)
         return migrator
     }
 
@@ -235,7 +236,8 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     public func record(_ sample: CameraStatusSample) async throws {
-        try await pool.write { db in
+        try await pool.write { [timeZone] db in
+            try Self.addUptime(db, sample, timeZone: timeZone)
             try db.execute(sql: """
                 INSERT INTO camera_status (camera_id, at, state, fps_analysed, drops, fps_configured) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [sample.camera, sample.at.timeIntervalSince1970, sample.state.rawValue,
@@ -311,11 +313,7 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// `SW-<yyyyMMdd of first seen>-<camera id with anything but letters, digits and '-' as '_'>`.
     func caseNumberPrefix(camera: String, firstSeen: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: firstSeen)
-        // `!`: a Gregorian calendar always yields year, month and day for the components asked for.
-        let day = String(format: "%04d%02d%02d", c.year!, c.month!, c.day!)
+        let day = dayKey(firstSeen, timeZone: timeZone).replacingOccurrences(of: "-", with: "")
         let safeCamera = String(camera.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
         return "SW-\(day)-\(safeCamera)"
     }
