@@ -262,6 +262,13 @@ try:
         moved = evaluate("document.getElementById('number').textContent")
         then_load(lambda: key("k"))
         got["nextPrevious"] = [moved != confirm_case, evaluate("document.getElementById('number').textContent") == confirm_case]
+
+    # A tablet held upright: the same pages at 768x1024.
+    call("Emulation.setDeviceMetricsOverride", {"width": 768, "height": 1024, "deviceScaleFactor": 1, "mobile": True}, session)
+    for name, path in (("queue", "/?status=all"), ("case", "/cases/" + confirm_case), ("cameras", "/cameras")):
+        navigate(base + path)
+        screenshot("tablet-" + name)
+    seen["tabletOverflow"] = evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     print(json.dumps(seen, ensure_ascii=False))
 finally:
     signal.alarm(10)

@@ -72,6 +72,8 @@ struct ChromiumTests {
                 #expect(size > 1000, "screenshot \(lang)-\(name).png")
             }
         }
+        // On a tablet (768 px wide) the pages fit without sideways scrolling.
+        #expect(seen["tabletOverflow"] as? Bool == false)
         // The browser's verdicts are in the audit log under the reviewer's name: 2 + 100 + 10 verdicts, 11 undos
         // each followed by a verdict again.
         let log = try await store.auditLog()

@@ -41,7 +41,7 @@ extension ReviewWebTests {
                                          body: form(["csrf": token, "reason": "duplicate"]))
             _ = try await client.execute(uri: "/cases/\(f.numbers[2])/undo", method: .post, headers: headers, body: form(["csrf": token]))
             let newest = try #require(f.numbers.last)
-            var pages = ["/", "/?status=all", "/?status=confirmed", "/?status=rejected&order=oldest", "/?camera=nobody",
+            var pages = ["/login", "/", "/?status=all", "/?status=confirmed", "/?status=rejected&order=oldest", "/?camera=nobody",
                          "/cameras", "/report", "/report?year=2025", "/?done=\(f.numbers[0])", "/cases/\(f.numbers[3])?done=\(f.numbers[1])",
                          "/cases/\(newest)", "/cases/\(f.numbers[0])?status=all&order=oldest"]
             pages += f.numbers.map { "/cases/\($0)" }
