@@ -18,8 +18,7 @@ extension ReviewApp {
         if let next {
             values["next"] = next.caseNumber
             // The next case's pictures load while this one is judged.
-            let upcoming = try await store.case(number: next.caseNumber)
-            values["prefetch"] = [EvidenceRole.after, .before].compactMap { upcoming?.evidence[$0]?.sha256 }
+            values["prefetch"] = [next.afterPicture, next.beforePicture].compactMap { $0 }
         }
         if let previous { values["previous"] = previous.caseNumber }
         if let done = try await doneValues(request, strings: strings) { values["done"] = done }

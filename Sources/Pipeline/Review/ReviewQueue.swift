@@ -86,6 +86,8 @@ public struct QueueRow: Sendable, Hashable {
     public var box: NormalizedBox
     /// SHA-256 of the "after" picture, when there is one.
     public var afterPicture: String?
+    /// SHA-256 of the "before" picture, when there is one.
+    public var beforePicture: String?
 }
 
 extension SQLiteCaseStore {
@@ -105,8 +107,9 @@ extension SQLiteCaseStore {
             let sql = """
                 SELECT c.id, c.case_number, c.status, c.camera_id, c.camera_name, c.rule_id, c.category_code,
                        c.category_name, c.category_code_2013, c.dwell, c.first_seen_at,
-                       c.box_x0, c.box_y0, c.box_x1, c.box_y1, e.sha256 AS after_hash
+                       c.box_x0, c.box_y0, c.box_x1, c.box_y1, e.sha256 AS after_hash, b.sha256 AS before_hash
                 FROM cases c LEFT JOIN evidence e ON e.case_id = c.id AND e.role = 'after'
+                LEFT JOIN evidence b ON b.case_id = c.id AND b.role = 'before'
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 ORDER BY c.first_seen_at \(direction), c.id \(direction) LIMIT ?
                 """
@@ -122,7 +125,7 @@ extension SQLiteCaseStore {
                                            code2013: row["category_code_2013"]),
                     dwell: row["dwell"], firstSeen: Date(timeIntervalSince1970: row["first_seen_at"]),
                     box: NormalizedBox(x0: row["box_x0"], y0: row["box_y0"], x1: row["box_x1"], y1: row["box_y1"]),
-                    afterPicture: row["after_hash"])
+                    afterPicture: row["after_hash"], beforePicture: row["before_hash"])
             }
             return backward ? rows.reversed() : rows
         }
