@@ -109,6 +109,7 @@ struct QueueScaleTests {
                 let plan = try await store.pool.read { db in
                     try Row.fetchAll(db, sql: """
                         EXPLAIN QUERY PLAN SELECT c.id FROM cases c LEFT JOIN evidence e ON e.case_id = c.id AND e.role = 'after'
+                        LEFT JOIN evidence b ON b.case_id = c.id AND b.role = 'before'
                         WHERE \(filter) \(status) (c.first_seen_at, c.id) < (1, 1) ORDER BY c.first_seen_at DESC, c.id DESC LIMIT 51
                         """, arguments: StatementArguments(values)).map { $0["detail"] as String }.joined(separator: " | ")
                 }
