@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "ReviewWeb",
             dependencies: [
-                "Pipeline",
+                "Pipeline", "Detector",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,7 +4,7 @@
 set -eu
 packages="libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config ffmpeg
 python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x chromium"
+gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x chromium fonts-noto-cjk"
 [ "${1:-}" = bench ] && packages="$packages motion"
 
 missing=""

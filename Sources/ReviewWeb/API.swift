@@ -12,9 +12,19 @@ extension ReviewApp {
         }
         api.get("cases") { request, context in
             _ = try requireSession(context)
-            let filter = QueueFilter { request.uri.queryParameters.get($0) }
-            let cases = filter.apply(to: try await store.cases(CaseQuery(camera: filter.camera))).reversed()
-            return try json(cases.map { CaseJSON($0, timeZone: timeZone) })
+            // The queue's filters, order and keyset paging: `limit` (1–500, default 100) cases `after` a cursor; the
+            // `X-Next-After` header holds the cursor of the next page when there is one.
+            let limit = min(500, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 100))
+            let after = request.uri.queryParameters.get("after").flatMap(QueueCursor.init)
+            let rows = try await store.queue(QueueFilter(request).query, after: after, limit: limit + 1)
+            var cases: [CaseJSON] = []
+            for row in rows.prefix(limit) {
+                if let c = try await store.case(number: row.caseNumber) { cases.append(CaseJSON(c, timeZone: timeZone)) }
+            }
+            var response = try json(cases)
+            // `!`: a constant, valid header name.
+            if rows.count > limit, let last = rows.prefix(limit).last { response.headers[.init("X-Next-After")!] = "\(last.cursor)" }
+            return response
         }
         api.get("cases/:number") { _, context in
             _ = try requireSession(context)
@@ -43,7 +53,7 @@ extension ReviewApp {
         }
         api.get("audit") { request, context in
             _ = try requireSession(context)
-            return try json(try await store.auditLog(caseNumber: request.uri.queryParameters.get("case")))
+            return try json(try await store.auditLog(caseNumber: request.uri.queryParameters.get("case")), timeZone: timeZone)
         }
         api.get("report") { request, context in
             _ = try requireSession(context)
@@ -60,10 +70,15 @@ struct VerdictBody: Decodable {
     var note: String?
 }
 
-func json(_ value: some Encodable) throws -> Response {
+/// `value` as JSON; dates in ISO 8601 with the offset of `timeZone` (the group's).
+func json(_ value: some Encodable, timeZone: TimeZone = TimeZone(secondsFromGMT: 0)!) throws -> Response {
+    // `!` above: zero seconds from GMT is always a valid zone.
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(isoTime(date, timeZone: timeZone))
+    }
     return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
 }

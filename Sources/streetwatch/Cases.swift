@@ -28,12 +28,12 @@ struct Cases: AsyncParsableCommand {
     func run() async throws {
         let store = try openExistingStore(db)
         var query = CaseQuery(status: status, camera: camera, limit: limit)
-        if let since { query.firstSeenFrom = try parseTime(since) }
+        if let since { query.firstSeenFrom = try parseTime(since, timeZone: store.timeZone) }
         let cases = try await store.cases(query)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            let records = cases.map { CaseJSON($0, timeZone: .current) }
+            let records = cases.map { CaseJSON($0, timeZone: store.timeZone) }
             print(String(decoding: try encoder.encode(records), as: UTF8.self))
             return
         }
@@ -43,8 +43,8 @@ struct Cases: AsyncParsableCommand {
         }
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.timeZone = .current
-        var rows = [["CASE", "STATUS", "CAMERA", "CATEGORY", "FIRST SEEN", "DWELL", "EVIDENCE", "ADDRESS"]]
+        formatter.timeZone = store.timeZone
+        var rows = [["CASE", "STATUS", "CAMERA", "CATEGORY", "FIRST SEEN (\(utcOffsetText(store.timeZone)))", "DWELL", "EVIDENCE", "ADDRESS"]]
         for c in cases {
             rows.append([
                 c.caseNumber ?? "-", c.status.rawValue + (c.incidentState == .closed ? "" : "*"), c.camera.id,
@@ -73,9 +73,9 @@ func openExistingStore(_ path: String) throws -> SQLiteCaseStore {
     }
 }
 
-/// An ISO 8601 time (with or without fractional seconds; a bare date is midnight in the local time zone) or
+/// An ISO 8601 time (with or without fractional seconds; a bare date is midnight in `timeZone`, the group's) or
 /// Unix seconds.
-func parseTime(_ text: String) throws -> Date {
+func parseTime(_ text: String, timeZone: TimeZone) throws -> Date {
     if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
     let iso = ISO8601DateFormatter()
     if let date = iso.date(from: text) { return date }
@@ -83,10 +83,16 @@ func parseTime(_ text: String) throws -> Date {
     if let date = iso.date(from: text) { return date }
     let day = DateFormatter()
     day.dateFormat = "yyyy-MM-dd"
-    day.timeZone = .current
+    day.timeZone = timeZone
     day.locale = Locale(identifier: "en_US_POSIX")
     if let date = day.date(from: text) { return date }
     throw ValidationError("'\(text)' is not a time: use ISO 8601 (2026-11-22T08:00:00+08:00), a date (2026-11-22) or Unix seconds")
+}
+
+/// `+08:00`, the offset of a fixed zone as ISO 8601 writes it.
+func utcOffsetText(_ zone: TimeZone) -> String {
+    let seconds = zone.secondsFromGMT()
+    return String(format: "%@%02d:%02d", seconds < 0 ? "-" : "+", abs(seconds) / 3600, abs(seconds) % 3600 / 60)
 }
 
 /// Rows padded to column widths; CJK characters count as two columns, as terminals draw them.

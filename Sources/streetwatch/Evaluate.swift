@@ -166,7 +166,9 @@ struct Evaluate: AsyncParsableCommand {
     func score(_ plan: [PlannedClip], group: GroupConfig) async throws -> EvaluationReport {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("streetwatch-evaluate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temporary) }
-        let store = try openStore(StoreConfig(databasePath: temporary.appendingPathComponent("cases.sqlite").path))
+        var scratch = group
+        scratch.store = StoreConfig(databasePath: temporary.appendingPathComponent("cases.sqlite").path)
+        let store = try openStore(scratch)
         var logger = Logger(label: "streetwatch.evaluate")
         logger.logLevel = .warning
         var scores: [ClipScore] = []

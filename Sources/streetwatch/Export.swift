@@ -32,12 +32,12 @@ struct Export: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let from = try parseTime(since)
         let store = try openExistingStore(db)
+        let from = try parseTime(since, timeZone: store.timeZone)
         let cases = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
         var text = ""
         for c in cases {
-            text += try PlatformCase(c, timeZone: .current).jsonLine() + "\n"
+            text += try PlatformCase(c, timeZone: store.timeZone).jsonLine() + "\n"
         }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -52,7 +52,6 @@ struct Push: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let from = try parseTime(since)
         guard let webhook = URL(string: url), let scheme = webhook.scheme?.lowercased(),
               ["http", "https"].contains(scheme), webhook.host != nil else {
             throw CommandFailure("--url: '\(url)' is not an http or https URL")
@@ -65,6 +64,7 @@ struct Push: AsyncParsableCommand {
             token = value
         }
         let store = try openExistingStore(db)
+        let from = try parseTime(since, timeZone: store.timeZone)
         let selected = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
         let delivered = again ? [] : try await store.alreadyDelivered()
         let cases = selected.filter { !delivered.contains($0.caseNumber ?? "") }
@@ -72,7 +72,7 @@ struct Push: AsyncParsableCommand {
             printError("\(selected.count - cases.count) case(s) already delivered, not sent again (--again sends them)")
         }
         let pusher = WebhookPusher(.init(url: webhook, bearerToken: token, attempts: attempts,
-                                         requestTimeout: Double(timeout)))
+                                         requestTimeout: Double(timeout), timeZone: store.timeZone))
         let summary = await pusher.push(cases) { event in
             switch event {
             case .retrying(let number, let attempt, let reason, let delay):

@@ -17,7 +17,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "The case database (SQLite file).")
     var db = "streetwatch.sqlite"
 
-    @Option(help: "Time zone for months and the year (tz name); default the system's.")
+    @Option(help: "Time zone for months and the year (tz name); default the group's utc_offset recorded in the store.")
     var timeZone: String?
 
     func validate() throws {
@@ -27,9 +27,8 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)
-        let report = try await YearlyReport.build(year: year, store: store, timeZone: zone)
+        let report = try await YearlyReport.build(year: year, store: store, timeZone: try namedTimeZone(timeZone) ?? store.timeZone)
         print(try report.rendered(as: format), terminator: "")
     }
 }

@@ -24,7 +24,7 @@ struct RunGroup: AsyncParsableCommand {
         let group = try loadGroup(config)
         var logger = Logger(label: "streetwatch")
         logger[metadataKey: "group"] = "\(group.group.id)"
-        let store = try openStore(group.store)
+        let store = try openStore(group)
         let metrics = GroupMetrics(group: group.group.id, cameras: group.cameras.map {
             ($0.id, $0.analysisFPS ?? group.defaults.analysisFPS)
         })

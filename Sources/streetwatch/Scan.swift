@@ -45,7 +45,7 @@ struct Scan: AsyncParsableCommand {
         guard let cameraConfig = group.camera(id: camera) else {
             throw CommandFailure("\(config): no camera '\(camera)' (cameras: \(group.cameras.map(\.id).joined(separator: ", ")))")
         }
-        let store = try openStore(group.store)
+        let store = try openStore(group)
         var logger = Logger(label: "streetwatch.scan")
         logger.logLevel = json ? .warning : .info
         let worker = CameraWorker(group: group, camera: cameraConfig, store: store, logger: logger)
@@ -64,7 +64,7 @@ struct Scan: AsyncParsableCommand {
             let started = Date()
             let summary = try await scanRecording(file, worker: worker, origin: origin, progressTotal: info.stream.duration,
                                                   showProgress: !json)
-            results.append(ScanResult(file: file, start: ISO8601DateFormatter().string(from: origin),
+            results.append(ScanResult(file: file, start: isoTime(origin, timeZone: group.timeZone),
                                       seconds: Date().timeIntervalSince(started), summary: summary))
         }
         if json {
@@ -105,13 +105,15 @@ extension Date {
     func rounded() -> Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded()) }
 }
 
-/// Opens (creating it and its folder if needed) the group's case store.
-func openStore(_ config: StoreConfig) throws -> SQLiteCaseStore {
-    let folder = URL(fileURLWithPath: config.databasePath).deletingLastPathComponent()
+/// Opens (creating it and its folder if needed) the group's case store, in the group's time zone and with the
+/// group and its cameras recorded in it.
+func openStore(_ group: GroupConfig) throws -> SQLiteCaseStore {
+    let path = group.store.databasePath
     do {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try SQLiteCaseStore(path: config.databasePath)
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        return try SQLiteCaseStore(path: path, group: group)
     } catch {
-        throw CommandFailure("cannot open the case store \(config.databasePath): \(error)")
+        throw CommandFailure("cannot open the case store \(path): \(error)")
     }
 }

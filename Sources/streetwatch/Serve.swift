@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Listen address host:port. Cookies are marked Secure unless the host is loopback; put HTTPS in front then.")
     var listen = "127.0.0.1:8080"
 
-    @Option(help: "Time zone for times shown and the report's months (tz name); default the system's.")
+    @Option(help: "Time zone for times shown and the report's months (tz name); default the group's utc_offset recorded in the store.")
     var timeZone: String?
 
     @Flag(help: "Mark cookies Secure on a loopback address too (HTTPS terminated by a proxy in front).")
@@ -38,8 +38,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let zone = try namedTimeZone(timeZone)
         let store = try openExistingStore(db)
+        let zone = try namedTimeZone(timeZone) ?? store.timeZone
         let (host, port) = try parseListenAddress(listen)
         let app = ReviewApp(store: store, secureCookies: secureCookies || !ReviewApp.isLoopback(host), timeZone: zone)
         let router = app.router(publicPaths: ["/health"])
@@ -61,9 +61,9 @@ func parseListenAddress(_ text: String) throws -> (String, Int) {
     return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
 }
 
-/// The time zone named by a `--time-zone` option (a tz name such as `Asia/Shanghai`), or the system's.
-func namedTimeZone(_ name: String?) throws -> TimeZone {
-    guard let name else { return .current }
+/// The time zone named by a `--time-zone` option (a tz name such as `Asia/Shanghai`), or `nil` without one.
+func namedTimeZone(_ name: String?) throws -> TimeZone? {
+    guard let name else { return nil }
     guard let zone = TimeZone(identifier: name) else { throw ValidationError("unknown time zone '\(name)'") }
     return zone
 }

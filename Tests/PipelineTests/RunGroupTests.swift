@@ -156,6 +156,19 @@ struct RunGroupTests {
             try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM cases WHERE camera_id = 'cam-1'") ?? -1
         }
         #expect(drafts == 1, "cam-1 has \(drafts) cases for one left object")
+        // The group and its cameras are in the store (for serve's times and camera page), without any URL; each
+        // live camera's latest analysed picture is kept, the dead one has none.
+        let registered = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT c.*, g.utc_offset FROM cameras c JOIN camera_groups g ON g.id = c.group_id ORDER BY c.id")
+        }
+        #expect(registered.map { $0["id"] as String } == ["cam-1", "cam-2", "cam-3", "cam-dead"])
+        #expect(registered.allSatisfy { $0["group_id"] as String == "live-test" && $0["utc_offset"] as String == "+00:00" })
+        #expect(!registered.description.contains(Self.password) && !registered.description.contains("rtsp://"))
+        let pictures = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT camera_id, substr(jpeg, 1, 3) AS head FROM camera_pictures ORDER BY camera_id")
+        }
+        #expect(pictures.map { $0["camera_id"] as String } == live)
+        #expect(pictures.allSatisfy { ($0["head"] as Data) == Data([0xFF, 0xD8, 0xFF]) })
         let output = try String(contentsOf: log, encoding: .utf8)
         #expect(!output.contains(Self.password), "the camera password reached the log")
         #expect(output.contains("rtsp://ops:***@127.0.0.1:\(deadPort)/none"))

@@ -24,7 +24,9 @@ struct StoreTests {
         try db.read { db in
             #expect(try SQLiteCaseStore.migrator.appliedIdentifiers(db) == ["v1-cases", "v2-camera-status", "v3-review",
                                                                                "v4-camera-status-configured-fps",
-                                                                               "v5-audit-log-no-replace", "v6-push-state"])
+                                                                               "v5-audit-log-no-replace", "v6-push-state",
+                                                                               "v7-camera-groups", "v8-queue-indexes",
+                                                                               "v9-camera-uptime-days"])
             #expect(try SQLiteCaseStore.migrator.hasCompletedMigrations(db))
             #expect(try db.tableExists("cases") && db.tableExists("evidence") && db.tableExists("camera_status"))
             let columns = try db.columns(in: "cases").map(\.name)

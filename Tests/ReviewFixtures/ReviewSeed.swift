@@ -11,6 +11,8 @@ public enum ReviewSeed {
     public static let timeZone = TimeZone(identifier: "Asia/Shanghai")!  // `!`: a fixed, valid tz database name.
     /// Camera ids, with how many of the 20 drafts each has.
     public static let cameras = [("gs-east-03", "东门垃圾站 3号", 12), ("old-town-07", "老街 7号", 8)]
+    /// The group the cameras belong to, as `run` registers it.
+    public static let group = ("gs", "垃圾站", "+08:00")
     /// A reviewer and an admin account, with the password of both.
     public static let reviewer = "lina", admin = "chief", password = "correct horse battery"
 
@@ -30,6 +32,9 @@ public enum ReviewSeed {
     /// - Parameter bcryptCost: low in tests; hashing at the default cost takes a quarter second each.
     public static func store(in folder: String, bcryptCost: UInt8 = 4) async throws -> (SQLiteCaseStore, [String]) {
         let store = try SQLiteCaseStore(path: folder + "/cases.sqlite", timeZone: timeZone)
+        try store.register(group: group.0, name: group.1, utcOffset: group.2, cameras: cameras.map {
+            RegisteredCamera(id: $0.0, name: $0.1, group: group.0, groupName: group.1, configuredFPS: 5)
+        })
         var numbers: [String] = []
         var i = 0
         for (camera, name, count) in cameras {
@@ -87,5 +92,41 @@ public enum ReviewSeed {
         // `!`: these components always name a real date.
         return calendar.date(from: DateComponents(year: year, month: index % 10 + 1, day: index % 28 + 1, hour: 3,
                                                   minute: index))!
+    }
+
+    /// Adds `count` more drafts (camera one, one a minute from 2026-11-01 03:00 +08:00) with pictures and a clip,
+    /// for runs longer than the 20 seeded ones; returns their numbers, oldest first.
+    public static func addDrafts(_ count: Int, to store: SQLiteCaseStore) async throws -> [String] {
+        var numbers: [String] = []
+        for i in 0..<count {
+            var draft = makeDraft(index: i, camera: CameraRef(id: cameras[0].0, name: cameras[0].1))
+            draft.incidentKey = "extra-\(i)"
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            // `!`: these components always name a real date.
+            draft.firstSeen = calendar.date(from: DateComponents(year: year, month: 11, day: 1, hour: 3, minute: i))!
+            draft.lastSeen = draft.firstSeen.addingTimeInterval(300)
+            let stored = try await store.apply(.opened(draft))
+            try await store.attachEvidence(png + [UInt8(i % 256), 2], fileExtension: "png", role: .before, toIncident: draft.incidentKey)
+            try await store.attachEvidence(png + [UInt8(i % 256), 3], fileExtension: "png", role: .after, toIncident: draft.incidentKey)
+            try await store.attachEvidence([0, 0, 0, 24] + Array("ftypisom".utf8) + [UInt8(i % 256), 4], fileExtension: "mp4",
+                                           role: .clip, toIncident: draft.incidentKey)
+            // `!`: the store assigns a number on insert.
+            numbers.append(stored.caseNumber!)
+        }
+        return numbers
+    }
+
+    /// The last two hours as `run` would have recorded them: camera one online with a picture, camera two offline
+    /// for the last half hour.
+    public static func recordLiveCameras(in store: SQLiteCaseStore, now: Date = Date()) async throws {
+        for minute in stride(from: 120, through: 0, by: -1) {
+            let at = now.addingTimeInterval(-Double(minute) * 60)
+            try await store.record(CameraStatusSample(camera: cameras[0].0, at: at, state: .online, fpsAnalysed: 4.9,
+                                                      drops: 0, configuredFPS: 5))
+            try await store.record(CameraStatusSample(camera: cameras[1].0, at: at, state: minute > 30 ? .online : .offline,
+                                                      fpsAnalysed: minute > 30 ? 4.8 : 0, drops: 0, configuredFPS: 5))
+        }
+        try await store.recordPicture(png, camera: cameras[0].0, at: now.addingTimeInterval(-20))
     }
 }

@@ -146,7 +146,7 @@ struct ReviewWebTests {
 
             let casePage = String(buffer: try await client.execute(uri: "/cases/\(f.numbers[1])", method: .get,
                                                                    headers: [.cookie: cookie]).body)
-            #expect(casePage.contains("<img alt=\"之前\" src=\"/evidence/") && casePage.contains("<video controls"))
+            #expect(casePage.contains("<img alt=\"之前\" src=\"/evidence/") && casePage.contains("<video id=\"clip\" controls"))
             #expect(casePage.contains("误报-光线/阴影") && casePage.contains("东门路"))
 
             #expect(try await client.execute(uri: "/cases/\(f.numbers[1])/reject", method: .post, headers: headers,

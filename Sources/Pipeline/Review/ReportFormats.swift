@@ -24,20 +24,25 @@ extension YearlyReport {
     }
 
     /// The headline rows, in the self-evaluation's words.
-    var headline: [(String, String)] {
+    var headline: [(String, String)] { headline(english: false) }
+
+    /// The headline rows with Chinese (the self-evaluation's words) or English labels.
+    public func headline(english: Bool) -> [(String, String)] {
         let t = accuracy.total
-        var rows: [(String, String)] = [
-            ("视频自动识别问题数", "\(t.flagged)"),
-            ("立案数", "\(t.confirmed)"),
-            ("不予立案数", "\(t.rejected)"),
-            ("待审核", "\(t.pending)"),
-            ("准确率", percent(t.precision)),
-            ("准确率 95 % 置信区间 (Wilson)", percentRange(t.wilsonLow, t.wilsonHigh)),
-            ("审核时延中位数", latencyText(t.medianLatency)),
-            ("探头在线率", percent(onlineRate)),
+        var rows: [(String, String, String)] = [
+            ("视频自动识别问题数", "Flagged by video recognition", "\(t.flagged)"),
+            ("立案数", "Confirmed (filed)", "\(t.confirmed)"),
+            ("不予立案数", "Rejected", "\(t.rejected)"),
+            ("待审核", "Pending review", "\(t.pending)"),
+            ("准确率", "Precision after review", percent(t.precision)),
+            ("准确率 95 % 置信区间 (Wilson)", "Precision 95 % interval (Wilson)", percentRange(t.wilsonLow, t.wilsonHigh)),
+            ("审核时延中位数", "Median review latency", latencyText(t.medianLatency)),
+            ("探头在线率", "Camera online rate", percent(onlineRate)),
         ]
-        for r in accuracy.rejectedByReason { rows.append(("不予立案-\(r.reason.chinese)", "\(r.count)")) }
-        return rows
+        for r in accuracy.rejectedByReason {
+            rows.append(("不予立案-\(r.reason.chinese)", "Rejected: \(r.reason.english)", "\(r.count)"))
+        }
+        return rows.map { (english ? $0.1 : $0.0, $0.2) }
     }
 
     /// Markdown: headline, per month, per camera, per rule, per category, coverage.

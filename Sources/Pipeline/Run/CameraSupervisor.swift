@@ -1,6 +1,7 @@
 public import Foundation
 public import FrameIngest
 public import Logging
+import Synchronization
 
 /// Keeps one live camera analysed until cancelled: its source reconnects by itself, and a worker that fails
 /// (a store error, a rule that cannot be built) is logged, counted and restarted, so one bad camera never
@@ -21,6 +22,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
     public var sampleInterval: Double = 60
     /// Seconds to wait before restarting a failed worker.
     public var restartDelay: Double = 5
+    /// The newest full-resolution picture, stored with each status sample for the camera page.
+    private let latest = LatestPicture()
 
     /// Creates a supervisor for `worker.camera`.
     /// - Parameters:
@@ -46,7 +49,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
                 let summary = try await worker.analyse(
                     source.events(),
                     startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
-                    progress: { [base] in metrics.record($0, base: base, camera: camera.id) })
+                    progress: { [base] in metrics.record($0, base: base, camera: camera.id) },
+                    picture: { [latest] in latest.set($0) })
                 base.add(summary)
             } catch where !Task.isCancelled {
                 worker.logger.error("analysis failed, restarting in \(Int(restartDelay)) s: \(error)")
@@ -65,9 +69,12 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
         var lastSample: C.Instant?
         var lastState: SourceStatus.State?
         let ticker = Task {
+            // The first sample soon after start, so the camera page has a picture within seconds, not a minute.
+            var wait = min(5, sampleInterval)
             while !Task.isCancelled {
-                try? await clock.sleep(for: .seconds(sampleInterval))
+                try? await clock.sleep(for: .seconds(wait))
                 await storeSample(camera: camera)
+                wait = sampleInterval
             }
         }
         defer { ticker.cancel() }
@@ -104,6 +111,10 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
             try await worker.store.record(CameraStatusSample(camera: camera, at: Date(), state: state,
                                                              fpsAnalysed: snapshot.fps, drops: snapshot.drops,
                                                              configuredFPS: snapshot.configuredFPS))
+            // Taken once: an offline camera keeps showing its last picture, with that picture's time.
+            if let picture = latest.take() {
+                try await worker.store.recordPicture(try picture.frame.jpeg(), camera: camera, at: picture.capturedAt)
+            }
         } catch where !Task.isCancelled {
             worker.logger.error("status sample not stored: \(error)")
         } catch {}
@@ -129,5 +140,23 @@ extension WorkerSummary {
         evidenceFailures += other.evidenceFailures
         lastPTS = other.lastPTS
         lastCapturedAt = other.lastCapturedAt ?? lastCapturedAt
+    }
+}
+
+/// The newest picture of one camera, handed from the analysis loop to the status sampler.
+final class LatestPicture: Sendable {
+    private let picture = Mutex<(frame: FullFrame, at: Date)?>(nil)
+
+    /// Keeps `frame` (taken now) instead of the one before.
+    func set(_ frame: FullFrame) {
+        picture.withLock { $0 = (frame, Date()) }
+    }
+
+    /// The picture kept since the last call, if any.
+    func take() -> (frame: FullFrame, capturedAt: Date)? {
+        picture.withLock { value in
+            defer { value = nil }
+            return value.map { ($0.frame, $0.at) }
+        }
     }
 }

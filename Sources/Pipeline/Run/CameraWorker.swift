@@ -64,11 +64,13 @@ public struct CameraWorker: Sendable {
     ///     (live), or the time analysis started.
     ///   - startClip: asks the source for an MP4 clip (`ReconnectingSource.startClip`); `nil` = no clips.
     ///   - progress: called after each frame with its stream time (progress bars, metrics).
+    ///   - picture: called with each full-resolution picture analysed (the camera page's latest picture).
     /// - Throws: source errors (a file that cannot be read), store errors; cancellation ends quietly.
     public func analyse<Events: AsyncSequence<IngestEvent, any Error>>(
         _ events: Events, origin: Date? = nil,
         startClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) throws -> ClipPromise)? = nil,
-        progress: (@Sendable (WorkerSummary) -> Void)? = nil
+        progress: (@Sendable (WorkerSummary) -> Void)? = nil,
+        picture: (@Sendable (FullFrame) -> Void)? = nil
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
         var detector: CameraDetector?
@@ -116,7 +118,10 @@ public struct CameraWorker: Sendable {
                     let streamClock = clock ?? StreamClock(origin: origin
                         ?? frame.capturedAt.map { Date(timeIntervalSince1970: $0 - frame.pts) } ?? Date())
                     clock = streamClock
-                    if let full { recent.offer(full) }
+                    if let full {
+                        recent.offer(full)
+                        picture?(full)
+                    }
                     let found = rules.process(frame)
                     detector = rules
                     try await handle(found, full: full, clock: streamClock)

@@ -42,6 +42,9 @@ public protocol CaseStore: Sendable {
 
     /// Status samples of `camera` at or after `since`, oldest first.
     func statusSamples(camera: String, since: Date) async throws -> [CameraStatusSample]
+
+    /// Keeps `jpeg` as the camera's latest analysed picture, replacing the one before.
+    func recordPicture(_ jpeg: [UInt8], camera: String, at: Date) async throws
 }
 
 extension CaseStore {

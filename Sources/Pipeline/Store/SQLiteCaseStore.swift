@@ -11,16 +11,17 @@ public final class SQLiteCaseStore: CaseStore {
     public let pool: DatabasePool
     /// Evidence files in `<folder of the database>/evidence`.
     public let evidence: EvidenceStore
-    /// The time zone of the dates in case numbers (`SW-<yyyyMMdd>-…`).
+    /// The group's time zone: the date in case numbers (`SW-<yyyyMMdd>-…`) and, by default, every time shown.
     public let timeZone: TimeZone
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Parameters:
     ///   - path: the SQLite file; its folder must exist and holds `evidence/` too.
-    ///   - timeZone: for the date in case numbers; default the process's time zone.
+    ///   - timeZone: for the date in case numbers; default the `utc_offset` of the group registered in the store
+    ///     (``init(path:group:)``), else UTC. Never the process's zone: a centre works in its group's time.
     ///   - busyTimeout: seconds to wait for another process's write lock; default 5.
     /// - Throws: a `DatabaseError` when the file cannot be opened or migrated.
-    public init(path: String, timeZone: TimeZone = .current, busyTimeout: TimeInterval = 5) throws {
+    public init(path: String, timeZone: TimeZone? = nil, busyTimeout: TimeInterval = 5) throws {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
@@ -28,7 +29,9 @@ public final class SQLiteCaseStore: CaseStore {
         try Self.migrator.migrate(pool)
         let folder = (path as NSString).deletingLastPathComponent
         evidence = EvidenceStore(baseDirectory: folder.isEmpty ? "." : folder)
-        self.timeZone = timeZone
+        // `!`: zero seconds from GMT is always a valid zone.
+        self.timeZone = try timeZone ?? Self.registeredOffset(pool).flatMap { fixedTimeZone(utcOffset: $0) }
+            ?? TimeZone(secondsFromGMT: 0)!
     }
 
     /// The schema, as named steps. Never edit a step that has shipped; add a new one.
@@ -118,6 +121,9 @@ public final class SQLiteCaseStore: CaseStore {
         }
         ReviewSchema.registerNoReplace(in: &migrator)
         registerPushState(in: &migrator)
+        registerGroupTables(in: &migrator)
+        registerQueueIndexes(in: &migrator)
+        registerUptimeTable(in: &migrator)
         return migrator
     }
 
@@ -245,7 +251,8 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     public func record(_ sample: CameraStatusSample) async throws {
-        try await pool.write { db in
+        try await pool.write { [timeZone] db in
+            try Self.addUptime(db, sample, timeZone: timeZone)
             try db.execute(sql: """
                 INSERT INTO camera_status (camera_id, at, state, fps_analysed, drops, fps_configured) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [sample.camera, sample.at.timeIntervalSince1970, sample.state.rawValue,
@@ -322,11 +329,7 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// `SW-<yyyyMMdd of first seen>-<camera id with anything but letters, digits and '-' as '_'>`.
     func caseNumberPrefix(camera: String, firstSeen: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: firstSeen)
-        // `!`: a Gregorian calendar always yields year, month and day for the components asked for.
-        let day = String(format: "%04d%02d%02d", c.year!, c.month!, c.day!)
+        let day = dayKey(firstSeen, timeZone: timeZone).replacingOccurrences(of: "-", with: "")
         let safeCamera = String(camera.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
         return "SW-\(day)-\(safeCamera)"
     }
