@@ -194,6 +194,18 @@ try:
     seen["reportAfter"] = summary()
     screenshot("07-report-after")
 
+    # Reason 6 ("other") needs a note: U takes the rejection back, 6 picks the reason and puts the cursor in the
+    # note, Enter files it.
+    navigate(base + "/cases/" + reject_case)
+    then_load(lambda: key("u"))
+    seen["undoneToDraft"] = evaluate("document.getElementById('status').className").endswith("draft")
+    key("6")
+    seen["noteFocused"] = evaluate("document.activeElement.id")
+    call("Input.insertText", {"text": "摊主已离开"}, session)
+    then_load(lambda: key("Enter"))
+    seen["otherText"] = evaluate("document.getElementById('done') ? document.getElementById('done').textContent : ''")
+    screenshot("08-rejected-other")
+
     call("Network.enable", session=session)
     for lang, count in (("zh", decisions), ("en", max(1, decisions // 10))):
         got = seen[lang] = {"placeholders": {}}

@@ -44,6 +44,9 @@ struct ChromiumTests {
         #expect(after["立案数"] == "1" && after["不予立案数"] == "1" && after["待审核"] == "138")
         #expect(after["准确率"] == "50.0 %")
         #expect(after["不予立案-误报-行人/车辆"] == "1")
+        #expect(seen["undoneToDraft"] as? Bool == true)
+        #expect(seen["noteFocused"] as? String == "note")
+        #expect((seen["otherText"] as? String)?.contains("其他") == true, "\(seen["otherText"] ?? "nil")")
 
         for (lang, decisions) in [("zh", 100), ("en", 10)] {
             let got = try #require(seen[lang] as? [String: Any], "\(lang)")
@@ -74,11 +77,11 @@ struct ChromiumTests {
         }
         // On a tablet (768 px wide) the pages fit without sideways scrolling.
         #expect(seen["tabletOverflow"] as? Bool == false)
-        // The browser's verdicts are in the audit log under the reviewer's name: 2 + 100 + 10 verdicts, 11 undos
-        // each followed by a verdict again.
+        // The browser's verdicts are in the audit log under the reviewer's name: 2 + 100 + 10 verdicts, 12 undos
+        // (11 in the queue, 1 before the "other" rejection) each followed by a verdict again.
         let log = try await store.auditLog()
-        #expect(log.filter { $0.action == .undo }.count == 11)
-        #expect(log.filter { $0.action != .undo }.count == 2 + 110 + 11)
+        #expect(log.filter { $0.action == .undo }.count == 12)
+        #expect(log.filter { $0.action != .undo }.count == 2 + 110 + 12)
         #expect(log.allSatisfy { $0.actor == ReviewSeed.reviewer })
     }
 }
