@@ -138,7 +138,7 @@ def group_yaml(store, listen, cameras, defaults="", rules=None):
                       'options: {min_static_seconds: 3, unattended_seconds: 3}}]')
     text = (f"group: {{id: reliability, name: Reliability}}\nstore: {{database: {store}}}\n"
             f"server: {{listen: \"{listen}\"}}\n"
-            f"defaults: {{analysis_fps: 5, analysis_width: 320, open_timeout_seconds: 3, stall_timeout_seconds: 3"
+            f"defaults: {{analysis_fps: 5, analysis_width: 320, open_timeout_seconds: 10, stall_timeout_seconds: 3"
             f"{', ' + defaults if defaults else ''}}}\ncameras:\n")
     for camera_id, url in cameras:
         text += f"  - {{id: {camera_id}, url: \"{url}\", location: {LOCATION}, rules: {rules}}}\n"
@@ -704,6 +704,8 @@ def store_check(db):
         cases = conn.execute("SELECT id, case_number, camera_id, first_seen_at, last_seen_at FROM cases "
                              "ORDER BY camera_id, first_seen_at").fetchall()
         evidence = conn.execute("SELECT relative_path, sha256, byte_count FROM evidence").fetchall()
+        incomplete = conn.execute("SELECT COUNT(*) FROM cases WHERE (SELECT COUNT(*) FROM evidence e "
+                                  "WHERE e.case_id = cases.id) < 3").fetchone()[0]
     numbers = {c[1] for c in cases}
     # A duplicate: two cases of one camera first seen less than 20 s apart. The clip loops every 30 s and shows
     # one new object per pass (at 8 s), so two drafts that close together are one object drafted twice.
@@ -711,6 +713,7 @@ def store_check(db):
     for a, b in zip(cases, cases[1:]):
         if a[2] == b[2] and b[3] - a[3] < 20:
             duplicates += 1
+    # Evidence is content-addressed: cases with the same picture share one file, so rows ≥ files.
     referenced = {row[0] for row in evidence}
     bad_hash = sum(1 for rel, sha, size in evidence
                    if not os.path.exists(os.path.join(base, rel)) or sha256_file(os.path.join(base, rel)) != sha)
@@ -719,7 +722,7 @@ def store_check(db):
     temporary = [p for p in glob.glob(os.path.join(base, "evidence", "*", ".*")) if ".tmp-" in p]
     return {"integrity": integrity, "numbers": numbers, "duplicates": duplicates, "evidence_rows": len(evidence),
             "bad_hash": bad_hash, "files": len(files), "unreferenced": len(unreferenced),
-            "temporary": len(temporary)}
+            "temporary": len(temporary), "incomplete": incomplete}
 
 
 def scenario_kill(binary, kills, seconds, work):
@@ -752,7 +755,7 @@ def scenario_kill(binary, kills, seconds, work):
                                             if c) == len(cameras), 60)
             if last:
                 # A clean run at the end: it must start on whatever the kills left, and stop on SIGTERM.
-                time.sleep(5)
+                time.sleep(40)
                 run.send_signal(signal.SIGTERM)
                 try:
                     run.wait(timeout=20)
@@ -760,9 +763,9 @@ def scenario_kill(binary, kills, seconds, work):
                     run.kill()
                     run.wait()
             else:
-                # A random moment within the next 30 s (one pass of the clip: a draft and its evidence are written
-                # during it), at least 1 s after the cameras are online.
-                time.sleep(rng.uniform(1, 30))
+                # A random moment 1-45 s after the cameras are online: the clip shows a new object every 30 s, whose
+                # draft, snapshots and clip are written some 6-10 s after it appears.
+                time.sleep(rng.uniform(1, 45))
                 if run.poll() is None:
                     run.send_signal(signal.SIGKILL)
                 run.wait()
@@ -777,13 +780,14 @@ def scenario_kill(binary, kills, seconds, work):
             lost = len(logged - check["numbers"])
             per_kill.append((k + 1, "clean stop" if last else "kill -9", bool(online), len(new), len(check["numbers"]),
                              lost, check["duplicates"], check["integrity"], check["evidence_rows"], check["files"],
-                             check["unreferenced"], check["bad_hash"], check["temporary"], run.returncode))
+                             check["unreferenced"], check["bad_hash"], check["temporary"], check["incomplete"],
+                             run.returncode))
     finally:
         stop(server)
     final = per_kill[-1]
     table = ["| # | end | cameras online | drafts logged this run | cases in store | lost | duplicated | "
              "integrity_check | evidence rows | evidence files | unreferenced files | hash mismatches | temp files "
-             "| exit |", "|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "| cases without all 3 evidence | exit |", "|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in per_kill:
         table.append("| " + " | ".join(str(x) for x in row) + " |")
     summary = {
@@ -797,6 +801,7 @@ def scenario_kill(binary, kills, seconds, work):
         "evidence files not referenced (end)": final[10],
         "temporary files left (end)": final[12],
         "max temporary files after a kill": max(r[12] for r in per_kill),
+        "cases without before, after and clip (end)": final[13],
         "crashes other than the kills": crashes,
     }
     return summary, table, []
@@ -1096,6 +1101,7 @@ def main():
     parser.add_argument("--only", choices=list(SCENARIOS), action="append")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "reliability.md"))
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, stores)")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 30)
@@ -1126,7 +1132,8 @@ def main():
             print(f"  note: {note}", flush=True)
         sections.append((name, title, counts, bound, elapsed, summary, table, notes))
     write_docs(args, described, seed, sections)
-    shutil.rmtree(work, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 COUNT_NAMES = {
