@@ -886,7 +886,8 @@ def scenario_rtsp(binary, restarts, seconds, work):
     }
     notes = [f"Reconnect time is measured from the restarted server's ready line to the camera online again with "
              f"new frames analysed (polled every 50 ms on /metrics); the server is down 1 s each time. Cases "
-             f"first seen after 12 s of stream: {gaps}."]
+             f"first seen after 12 s of stream: {gaps}.",
+             "Reconnect times (s), in order: " + ", ".join(f"{t:.2f}" for t in times) + "."]
     return summary, [], notes
 
 
