@@ -960,6 +960,8 @@ class StreamServer(threading.Thread):
         self.lock = threading.Lock()
         self.rng = random.Random(RNG.random())
         self.stopped = False
+        # Until armed (the healthy cameras are online and warmed up) every connection gets the undamaged stream.
+        self.armed = False
 
     def total(self):
         with self.lock:
@@ -986,7 +988,7 @@ class StreamServer(threading.Thread):
                 self.requests[kind] += 1
                 over = sum(self.served.values()) >= self.limit
                 n = self.requests[kind]
-            if over:
+            if over or not self.armed:
                 data, damaged = self.good, False
             elif self.kinds[kind] is None:
                 # H.264 on odd requests, HEVC on even ones: the codec changes at every reconnect.
@@ -1034,11 +1036,13 @@ def scenario_streams(binary, count, seconds, work):
     log = os.path.join(folder, "run.log")
     run = start_run(binary, config, log)
     crashes, samples, crash_notes = 0, [], []
-    started = time.monotonic()
+    armed_at = time.monotonic()
     try:
         wait_until(lambda: all(try_metrics(port).get(c, {}).get("streetwatch_camera_online") == 1
                                for c in ("healthy-1", "healthy-2")), 60)
         time.sleep(5)
+        streams.armed = True
+        armed_at = time.monotonic()
         previous = (time.monotonic(), try_metrics(port))
         deadline = time.monotonic() + seconds
         while streams.total() < count and time.monotonic() < deadline:
@@ -1070,7 +1074,7 @@ def scenario_streams(binary, count, seconds, work):
     for kind in kinds:
         table.append(f"| {kind} | {streams.served[kind]} | {streams.requests[kind]} |")
     summary = {
-        "damaged streams served": f"{streams.total()} of {count} in {time.monotonic() - started:.0f} s",
+        "damaged streams served": f"{streams.total()} of {count} in {time.monotonic() - armed_at:.0f} s",
         "run crashes": crashes,
         "healthy cameras' analysed fps (5 s windows)": (
             f"{len(rates)} windows, min {min(rates or [float('nan')]):.2f}, p50 {percentile(rates, 50):.2f}, "
