@@ -328,6 +328,12 @@ def mutate(text, rng):
 
 
 def scenario_configs(binary, count, seconds, work):
+    """`streetwatch check` on a valid base config (two cameras, anchors and aliases, three rule types) mutated at
+    random: a line deleted or duplicated, a key misspelt, a value of the wrong type, huge or negative numbers,
+    unicode (bidi, zero-width, BOM, emoji, combining marks) inserted, bytes overwritten (invalid UTF-8), an
+    indentation changed, the file truncated, an alias bomb (10 to the power 5-12 nodes, unused, as a name or as a
+    rule option), several at once; plus one 10 MB file. A crash is a death by signal, a hang no answer in 10 s
+    (the process is then killed). Every line `check` prints for a rejected file must start `file:line:col: `."""
     rng = random.Random(RNG.random())
     folder = os.path.join(work, "configs")
     os.makedirs(folder, exist_ok=True)
@@ -358,7 +364,7 @@ def scenario_configs(binary, count, seconds, work):
             f.write(data)
         started = time.monotonic()
         try:
-            result = subprocess.run([binary, "check", path], capture_output=True, timeout=30)
+            result = subprocess.run([binary, "check", path], capture_output=True, timeout=10)
             code, output = result.returncode, (result.stdout + result.stderr).decode("utf-8", "replace")
         except subprocess.TimeoutExpired:
             code, output = None, ""
@@ -369,7 +375,10 @@ def scenario_configs(binary, count, seconds, work):
         if code is None:
             hangs += 1
             tally["crash"] += 1
-            examples_crash.append(f"{kind}: no answer in 30 s ({path})")
+            refs = [line.strip()[:90] for line in data.decode("utf-8", "replace").splitlines() if "*b" in line]
+            examples_crash.append(f"{kind}: no answer in 10 s (killed); "
+                                  f"{len(refs)} alias lines, deepest `{refs[-1] if refs else ''}`, used as "
+                                  f"`{next((r for r in refs if not r.startswith('x-bomb')), 'nothing')}`")
             continue
         if crashed(code):
             crashes += 1
@@ -404,7 +413,7 @@ def scenario_configs(binary, count, seconds, work):
     summary = {
         "configs checked": f"{done} of {count}",
         "crashes (signal)": crashes,
-        "hangs (> 30 s)": hangs,
+        "hangs (> 10 s)": hangs,
         "rejected (exit ≠ 0)": rejected,
         "accepted (mutation still valid)": accepted,
         "error lines": lines_total,
@@ -585,6 +594,15 @@ def pool(count, threads, work):
 
 
 def scenario_http(binary, requests, slow, flood, seconds, work):
+    """`streetwatch serve` (default limits: 256 connections, 30 s idle timeout) on a store holding the drafts of a
+    scan of samples/street-left-object.mp4 and one reviewer. (a) Malformed requests, 16 connections at a time:
+    random bytes, bad request lines and versions, 9 KB-300 KB URIs and headers, 5000 headers, negative, huge and
+    duplicate Content-Length, broken chunking, TLS and HTTP/2 prefaces, traversal in paths, bad percent-escapes,
+    pipelined garbage; each connection is half-closed after sending and read for up to 2 s. (b) Slow connections:
+    each sends a request header one byte a second and never ends it. (c) Login flood: wrong passwords, half for
+    the reviewer's and other common names (the throttle locks those), half for a new name each (a password check
+    each). `/health` (and during (c) the reviewer's queue, camera page and case pages, with the reviewer's session)
+    is polled throughout; a failed or non-200 poll counts as 5 s."""
     folder = os.path.join(work, "http")
     os.makedirs(folder, exist_ok=True)
     db, numbers = make_store_with_cases(binary, folder)
@@ -726,6 +744,13 @@ def store_check(db):
 
 
 def scenario_kill(binary, kills, seconds, work):
+    """Three RTSP cameras play samples/street-left-object.mp4 in a loop (a bag is set down 8 s into every 30 s
+    pass), so `run` keeps writing drafts, snapshots and clips (cool-down 0). Each round starts `run`, waits until
+    all cameras are online, waits a random 1-45 s and sends SIGKILL; a last round runs 40 s and stops with SIGTERM.
+    After every round, with no process on the store: `PRAGMA integrity_check`; drafts named in the log that are
+    not in the store (lost); cases of one camera first seen < 20 s apart (duplicated: the clip shows one new
+    object per 30 s); every evidence row's file exists and has its SHA-256; files under evidence/ no row
+    names; hidden `.tmp-` files; cases lacking one of before / after / clip."""
     folder = os.path.join(work, "kill")
     os.makedirs(folder, exist_ok=True)
     cameras = ["street-1", "street-2", "street-3"]
@@ -824,6 +849,10 @@ def dwell_clips(folder):
 
 
 def scenario_rtsp(binary, restarts, seconds, work):
+    """One camera, RTSP over TCP, abandoned-object (3 s static, 3 s unattended). The server first plays the
+    left-object clip followed by its last 14 s (the bag lying there) ten times; once the draft exists, each round
+    kills the server with SIGKILL, keeps it down 1 s, starts it again on the same port with those 14 s looped
+    (the bag is there from the first frame), waits for the camera to analyse frames again, and lets it run 1 s."""
     folder = os.path.join(work, "rtsp")
     os.makedirs(folder, exist_ok=True)
     first, tail = dwell_clips(folder)
@@ -1019,6 +1048,13 @@ class StreamServer(threading.Thread):
 
 
 def scenario_streams(binary, count, seconds, work):
+    """One `run` group: two healthy cameras (the 2 s 320x180 fixture looped by rtsp-server.py) and one camera per
+    kind of damage, reading MPEG-TS over HTTP from a server in this script that sends each stream paced over about
+    3 s (70 s for the no-keyframe stream) and then closes, so the camera reconnects and gets the next damaged
+    stream: truncated at a random byte, 1-200 random bit flips, 320x180 switching to 640x360 mid-stream, H.264
+    and HEVC on alternate connections, timestamps 30 s back at 2 s and 60 s forward at 4 s, and an infinite-GOP
+    stream whose only keyframe is cut off (70 s without one). The healthy cameras' analysed rate is read from
+    /metrics over 5 s windows while the damaged streams play; run is restarted if it dies (counted)."""
     folder = os.path.join(work, "streams")
     os.makedirs(folder, exist_ok=True)
     kinds, good, hevc = damaged_sources(folder)
@@ -1162,7 +1198,8 @@ Everything runs on 127.0.0.1.
 """
     for name, title, counts, bound, elapsed, summary, table, notes in sections:
         shown = ", ".join(f"{n} {label}" for n, label in zip(counts, COUNT_NAMES[name]))
-        text += f"## {title}\n\nCounts: {shown}; bound {bound} s; took {elapsed:.0f} s.\n\n"
+        how = " ".join(line.strip() for line in SCENARIOS[name][1].__doc__.strip().splitlines())
+        text += f"## {title}\n\n{how}\n\nCounts: {shown}; bound {bound} s; took {elapsed:.0f} s.\n\n"
         text += "| figure | value |\n|---|---|\n"
         text += "".join(f"| {k} | {v} |\n" for k, v in summary.items()) + "\n"
         if table:
