@@ -245,6 +245,19 @@ UNICODE = ["\u00e9", "\u4e2d\u6587", "\u202e", "\u200b", "\ufeff", "\U0001f600",
            "\u2028", "\u0085", "\x7f", "\t"]
 
 
+def alias_bomb(lines, depth, where):
+    """A billion-laughs config: anchors b0..b<depth-1>, each a list of ten aliases of the one before (10^depth
+    strings when expanded), unused (`top`), as a camera name or as a rule option."""
+    bomb = ["x-bomb0: &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for d in range(1, depth):
+        bomb.append(f"x-bomb{d}: &b{d} [" + ", ".join([f"*b{d - 1}"] * 10) + "]")
+    if where == "options":
+        lines = [line.replace("min_static_seconds: 5", f"min_static_seconds: *b{depth - 1}") for line in lines]
+    elif where == "name":
+        lines = [line.replace("name: 东门垃圾站", f"name: *b{depth - 1}") for line in lines]
+    return bomb + lines
+
+
 def mutate(text, rng):
     """One or more random mutations of a config text; returns (kind, bytes)."""
     lines = text.split("\n")
@@ -293,18 +306,7 @@ def mutate(text, rng):
             j = rng.randrange(len(lines[i]) + 1)
             lines[i] = lines[i][:j] + rng.choice(UNICODE) * rng.randint(1, 3) + lines[i][j:]
         elif kind == "alias-bomb":
-            depth = rng.randint(5, 12)
-            bomb = ["x-bomb0: &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-            for d in range(1, depth):
-                bomb.append(f"x-bomb{d}: &b{d} [" + ", ".join([f"*b{d - 1}"] * 10) + "]")
-            where = rng.choice(["top", "options", "name"])
-            if where == "top":
-                lines = bomb + lines
-            elif where == "options":
-                lines = bomb + [line.replace("min_static_seconds: 5", f"min_static_seconds: *b{depth - 1}")
-                                for line in lines]
-            else:
-                lines = bomb + [line.replace("name: 东门垃圾站", f"name: *b{depth - 1}") for line in lines]
+            lines = alias_bomb(lines, rng.randint(5, 12), rng.choice(["top", "options", "name"]))
         elif kind == "indent":
             i = rng.randrange(len(lines))
             lines[i] = rng.choice(["", " ", "   ", "\t"]) + lines[i]
@@ -332,7 +334,7 @@ def scenario_configs(binary, count, seconds, work):
     random: a line deleted or duplicated, a key misspelt, a value of the wrong type, huge or negative numbers,
     unicode (bidi, zero-width, BOM, emoji, combining marks) inserted, bytes overwritten (invalid UTF-8), an
     indentation changed, the file truncated, an alias bomb (10 to the power 5-12 nodes, unused, as a name or as a
-    rule option), several at once; plus one 10 MB file. A crash is a death by signal, a hang no answer in 10 s
+    rule option), several at once; plus one 10 MB file and three fixed alias bombs of depth 9. A crash is a death by signal, a hang no answer in 10 s
     (the process is then killed). Every line `check` prints for a rejected file must start `file:line:col: `."""
     rng = random.Random(RNG.random())
     folder = os.path.join(work, "configs")
@@ -347,6 +349,9 @@ def scenario_configs(binary, count, seconds, work):
     # One 10 MB file: the base config followed by a 10 MB comment-free list of numbers under an x- key.
     big = BASE_CONFIG + "x-big:\n" + "".join(f"  - {i}\n" for i in range(1_400_000))
     cases.append(("10 MB file", big.encode()[:10 * 1024 * 1024]))
+    # Three alias bombs always (10^9 strings expanded): unused, as a camera name, as a rule option.
+    for where in ("top", "name", "options"):
+        cases.append((f"alias-bomb 10^9 ({where})", "\n".join(alias_bomb(BASE_CONFIG.split("\n"), 9, where)).encode()))
     while len(cases) < count:
         cases.append(mutate(BASE_CONFIG, rng))
     place = re.compile(r"^(?P<file>[^\n:]+\.yaml):(?P<line>\d+):(?P<col>\d+): ")
