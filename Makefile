@@ -1,7 +1,7 @@
 # StreetWatch — the two commands ops and developers need are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build test demo eval bench clean
+.PHONY: deps build test demo eval bench reliability clean
 
 deps:
 	@scripts/install-deps.sh
@@ -38,6 +38,13 @@ bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product streetwatch
 	@scripts/bench.py "$$($(SWIFT) build -c release --show-bin-path)/streetwatch"
+
+# A script, not a test: faults on loopback (mutated configs, malformed HTTP, kill -9, RTSP restarts, damaged
+# streams), each bounded in count and time; writes docs/reliability.md. RELIABILITY_FLAGS=--quick for small counts.
+reliability:
+	@scripts/install-deps.sh
+	$(SWIFT) build -c release --product streetwatch
+	@scripts/reliability.py "$$($(SWIFT) build -c release --show-bin-path)/streetwatch" $(RELIABILITY_FLAGS)
 
 clean:
 	rm -rf .build .build-bench
