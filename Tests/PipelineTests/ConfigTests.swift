@@ -246,6 +246,27 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
             """)
     }
 
+    @Test func anAliasBombAsRuleOptionsIsRefusedWithItsPosition() {
+        // Nine levels of ten aliases each: 10⁹ values once expanded. Copying the options used to expand it
+        // (minutes, gigabytes); now the count stops at the limit.
+        var yaml = "x-bomb:\n  - &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...8 {
+            let previous = Array(repeating: "*b\(level - 1)", count: 10).joined(separator: ", ")
+            yaml += "  - &b\(level) [\(previous)]\n"
+        }
+        yaml += """
+            group: {id: g}
+            store: {database: x.sqlite}
+            cameras:
+              - id: cam-1
+                url: a.mp4
+                location: {address: A, lon: 1, lat: 1, grid_code: 000000000000001}
+                rules:
+                  - {type: abandoned-object, category: "06010", options: {min_static_seconds: *b8}}
+            """
+        #expect(problems(yaml) == "group.yaml:18:62: cameras[0].rules[0].options: more than 10000 values once aliases are expanded")
+    }
+
     @Test func yamlSyntaxErrorsHaveAPosition() {
         #expect(problems("group:\n  id: x\n  name: [unclosed\ncameras: 3\n")
             == "group.yaml:4:8: YAML syntax: did not find expected ',' or ']' (while parsing a flow sequence at 3:9)")

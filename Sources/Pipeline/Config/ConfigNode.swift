@@ -50,6 +50,27 @@ public indirect enum ConfigNode: Sendable, Hashable {
 }
 
 extension ConfigNode {
+    /// Most values a rule's options may hold once aliases are expanded: options are a handful of keys and a
+    /// zone of at most a few hundred points, while a nested alias ("billion laughs") expands to 10⁹ values and
+    /// would take the process's memory.
+    static let maxValues = 10_000
+
+    /// Copies a composed YAML node, or `nil` when it holds more than ``maxValues`` values with its aliases
+    /// expanded (the composer shares aliased subtrees; a copy would not).
+    static func copying(_ node: Node) -> ConfigNode? {
+        var budget = maxValues
+        func count(_ node: Node) -> Bool {
+            budget -= 1
+            guard budget >= 0 else { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .sequence(let s): return s.allSatisfy(count)
+            case .mapping(let m): return m.allSatisfy { count($0.key) && count($0.value) }
+            }
+        }
+        return count(node) ? ConfigNode(node) : nil
+    }
+
     /// Copies a composed YAML node. Aliases are followed by the composer already; one left over becomes `null`.
     init(_ node: Node) {
         switch node {

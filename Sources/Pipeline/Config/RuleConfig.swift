@@ -101,11 +101,13 @@ extension RuleConfig: ConfigDecodable {
         }
         var options = ConfigNode.emptyMapping
         if f.has(.options), let node = context.node(at: f.path(.options)) {
-            if case .mapping = node {
-                options = ConfigNode(node)
+            if case .mapping = node, let copied = ConfigNode.copying(node) {
+                options = copied
                 for key in ["zone", "schedule"] where options[key] != nil {
                     context.fail(f.path(.options) + [key], "'\(key)' belongs next to 'type', not under 'options'", anchor: .key)
                 }
+            } else if case .mapping = node {
+                f.fail(.options, "more than \(ConfigNode.maxValues) values once aliases are expanded")
             } else {
                 f.fail(.options, "expected a mapping of the rule's options")
             }
