@@ -20,7 +20,6 @@ Prints two tables and writes both, with the machine, to docs/benchmarks.md:
 import argparse
 import datetime
 import os
-import platform
 import re
 import resource
 import shutil
@@ -31,6 +30,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import machineinfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCALE = "scale=320:-2:flags=bilinear,format=gray"
@@ -50,17 +51,8 @@ def probe(clip, entries, *extra):
 
 
 def machine():
-    model = "cpu"
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    with open("/proc/meminfo") as f:
-        mem_gib = int(f.readline().split()[1]) / 1024 / 1024
     ffmpeg_version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.split()[2]
-    return (f"{platform.machine()}, {os.cpu_count()} cores ({model}), {mem_gib:.0f} GiB, "
-            f"{platform.platform()}, ffmpeg {ffmpeg_version}")
+    return f"{machineinfo.describe()}, ffmpeg {ffmpeg_version}"
 
 
 def child_cpu(argv):

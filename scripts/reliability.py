@@ -26,7 +26,6 @@ import glob
 import hashlib
 import http.client
 import os
-import platform
 import random
 import re
 import shutil
@@ -41,6 +40,8 @@ import time
 import urllib.parse
 import urllib.request
 
+import machineinfo
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LEFT_OBJECT = os.path.join(ROOT, "samples", "street-left-object.mp4")
 RTSP_SERVER = os.path.join(ROOT, "scripts", "rtsp-server.py")
@@ -52,17 +53,7 @@ RNG = random.Random()
 # Helpers
 
 def machine():
-    model = "cpu"
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    with open("/proc/meminfo") as f:
-        mem_gib = int(f.readline().split()[1]) / 1024 / 1024
-    load = os.getloadavg()[0]
-    return (f"{platform.machine()}, {os.cpu_count()} cores ({model}), {mem_gib:.0f} GiB, {platform.platform()}; "
-            f"load average {load:.1f} at start")
+    return f"{machineinfo.describe()}; load average {os.getloadavg()[0]:.1f} at start"
 
 
 def free_port():
