@@ -255,9 +255,11 @@ public struct AbandonedObjectRule: Rule {
 
     /// Notes the moving blobs touching `track` now (and, for a new track, those that touched it since it
     /// settled), then tells whether one of them is still with it, and whether the track is a mover that stopped.
-    private func attendance(_ track: inout Track, scene: SceneModel, isNew: Bool) -> (attended: Bool, stoppedMover: Bool) {
+    private func attendance(_ track: inout Track, scene: SceneModel, regions: [PixelBox], isNew: Bool)
+        -> (attended: Bool, stoppedMover: Bool) {
         let reach = reach(track.box)
-        let touch = track.box.grown(by: max(2, reach / 3))
+        let touchMargin = max(2, reach / 3)
+        let touch = track.box.grown(by: touchMargin)
         let since = track.placedAt - Self.bringerWindow
         let everyMover = scene.movers.tracks + scene.movers.ended
         for mover in everyMover {
@@ -291,10 +293,13 @@ public struct AbandonedObjectRule: Rule {
         let biggest = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight })
         if let biggest { track.bringer = (biggest.id, biggest.lastSeen, biggest.box) }
         if bringerStaysBeside(&track, scene: scene, movers: everyMover, reach: reach) { attended = true }
+        // A person at rest often splits into two static regions (legs, and head and shoulders over a belt of
+        // clothing like the floor): what stopped is all of them.
+        let body = regions.filter { $0.distance(to: track.box) <= Double(touchMargin) }.reduce(track.box) { $0.union($1) }
         if let bringer = biggest,
            scene.pts - bringer.lastSeen > 1,
            track.box.distance(toCentreOf: bringer.box) <= Double(max(reach, bringer.peakWidth, bringer.peakHeight)),
-           Double(track.box.area) >= Self.stoppedMoverShare * Double(bringer.peakWidth * bringer.peakHeight) {
+           Double(body.area) >= Self.stoppedMoverShare * Double(bringer.peakWidth * bringer.peakHeight) {
             stopped = true
         }
         return (attended, stopped)
@@ -357,7 +362,7 @@ public struct AbandonedObjectRule: Rule {
                 isNew = true
             }
             matched.insert(t)
-            let (attended, stopped) = attendance(&tracks[t], scene: scene, isNew: isNew)
+            let (attended, stopped) = attendance(&tracks[t], scene: scene, regions: candidates.map(\.box), isNew: isNew)
             tracks[t].isStoppedMover = stopped
             if attended || stopped { tracks[t].attendedAt = pts }
         }
