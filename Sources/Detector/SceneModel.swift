@@ -578,11 +578,6 @@ public struct SceneModel: Sendable {
             for x in ring.x0..<ring.x1 { ringStirring += Int(motion[y * w + x]) }
         }
         let ringArea = max(1, ring.area - group.area)
-        let band = box.grown(by: max(3, max(box.width, box.height) / 2), within: format)
-        var bandForeground = 0
-        for y in band.y0..<band.y1 {
-            for x in band.x0..<band.x1 where x < box.x0 || x >= box.x1 || y < box.y0 || y >= box.y1 { bandForeground += Int(foreground[y * w + x]) }
-        }
         return StaticRegion(
             pixels: group.pixels, box: box,
             staticSeconds: Double(staticMedian),
@@ -594,7 +589,6 @@ public struct SceneModel: Sendable {
             movingShare: Double(movingNow) / Double(group.area),
             stirShare: Double(stirring) / Double(group.area),
             ringStirShare: Double(max(0, ringStirring - stirring)) / Double(ringArea),
-            surroundingForeground: Double(bandForeground) / Double(max(1, band.area - box.area)),
             touchesBorder: box.x0 <= 1 || box.y0 <= 1 || box.x1 >= w - 1 || box.y1 >= h - 1)
     }
 

@@ -32,10 +32,6 @@ public struct StaticRegion: Sendable {
     /// The same share in a 3-pixel ring around its box: what the camera, the weather or the encoder stir
     /// everywhere.
     public var ringStirShare: Double
-    /// Share of a band around its box, half the box's larger side wide, that differs from the long-term
-    /// background now: something at rest beside it (its owner standing there, the rest of a standing person
-    /// whose legs alone are the region), where a thing left alone has bare ground around it.
-    public var surroundingForeground: Double
     /// Whether the box reaches the frame's outermost pixels: a thing cut by the border cannot be judged (its
     /// outline, size and owner are out of view).
     public var touchesBorder: Bool

@@ -90,10 +90,10 @@ struct Detect: ParsableCommand {
 /// reported.
 private func printTrace(_ scene: SceneModel) {
     for c in scene.candidates {
-        print(String(format: "  %.1f candidate %@ area %d static %.1f s settled %.1f edge %.2f stand-out %.2f texture %@ contrast %.1f moving %.2f around %.2f%@",
+        print(String(format: "  %.1f candidate %@ area %d static %.1f s settled %.1f edge %.2f stand-out %.2f texture %@ contrast %.1f moving %.2f%@",
                      scene.pts, c.box.description, c.area, c.staticSeconds, c.settledAt, c.edgeRatio, c.standOut,
                      c.textureCorrelation.map { String(format: "%.2f", $0) } ?? "-", c.contrast,
-                     c.movingShare, c.surroundingForeground, c.touchesBorder ? " border" : ""))
+                     c.movingShare, c.touchesBorder ? " border" : ""))
     }
     for r in scene.rejected {
         print(String(format: "  %.1f scene rejected %@ area %d: %@", scene.pts, r.box.description, r.area, r.reason.rawValue))
