@@ -234,7 +234,8 @@ public struct AbandonedObjectRule: Rule {
                 id: 0, box: region.box, area: region.area, placedAt: min(region.settledAt, pts), lastSeen: pts,
                 attendedAt: -.infinity, staticSeconds: region.staticSeconds, edgeRatio: region.edgeRatio,
                 contrast: region.contrast, movingShare: region.movingShare,
-                stirs: region.stirShare >= Self.stirShare && region.stirShare > 2 * region.ringStirShare))
+                stirs: region.stirShare >= Self.stirShare && region.stirShare > 2 * region.ringStirShare
+                    && region.stirShare > scene.edgeStirShare))
         }
         return advanceTracks(candidates, scene: scene, inSchedule: inSchedule)
     }
