@@ -91,6 +91,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let bodyTimeout: TimeAmount
     private var id: Int?
     private var bodyDeadline: Scheduled<Void>?
+    /// Whether the answer to the request being read has been written already (a route that ignored the body).
+    private var answeredEarly = false
 
     init(roster: ConnectionRoster, bodyTimeout: TimeAmount) {
         self.roster = roster
@@ -113,6 +115,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
+            answeredEarly = false
             enter(.reading)
             bodyDeadline?.cancel()
             let channel = context.channel
@@ -122,15 +125,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             bodyDeadline?.cancel()
             bodyDeadline = nil
-            enter(.answering)
+            enter(answeredEarly ? .waiting : .answering)
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // An answer given before the body ended (a route that ignores it) leaves the body deadline running.
-        if case .end = unwrapOutboundIn(data), bodyDeadline == nil {
-            enter(.waiting)
+        if case .end = unwrapOutboundIn(data) {
+            if bodyDeadline == nil { enter(.waiting) } else { answeredEarly = true }
         }
         context.write(data, promise: promise)
     }

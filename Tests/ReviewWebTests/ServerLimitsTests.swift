@@ -91,9 +91,12 @@ struct ServerLimitsTests {
     func aFullServerClosesTheLongestWaitingUnfinishedConnectionForANewClient() async throws {
         let (server, port, folder) = try await serve(["--idle-timeout", "30", "--max-connections", "2"])
         defer { server.kill(); try? FileManager.default.removeItem(atPath: folder) }
-        let held = try [RawConnection(port: port), RawConnection(port: port)]
-        for connection in held {
+        // One after the other, so that which has waited longest does not depend on which event loop ran first.
+        var held: [RawConnection] = []
+        for _ in 0..<2 {
+            let connection = try RawConnection(port: port)
             connection.send("GET /login HTTP/1.1\r\n")
+            held.append(connection)
             try await Task.sleep(for: .milliseconds(200))
         }
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/health"))
