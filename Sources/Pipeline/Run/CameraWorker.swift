@@ -65,12 +65,16 @@ public struct CameraWorker: Sendable {
     ///   - startClip: asks the source for an MP4 clip (`ReconnectingSource.startClip`); `nil` = no clips.
     ///   - progress: called after each frame with its stream time (progress bars, metrics).
     ///   - picture: called with each full-resolution picture analysed (the camera page's latest picture).
+    ///   - settlingOwedEvidence: first deal with evidence an earlier process owed this camera's cases: film again
+    ///     the clip of an incident still open, mark the rest missing. Only the camera's live worker may (`run`
+    ///     is the one process that films the camera); a `scan` beside it would take its clips for its own.
     /// - Throws: source errors (a file that cannot be read), store errors; cancellation ends quietly.
     public func analyse<Events: AsyncSequence<IngestEvent, any Error>>(
         _ events: Events, origin: Date? = nil,
         startClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) throws -> ClipPromise)? = nil,
         progress: (@Sendable (WorkerSummary) -> Void)? = nil,
-        picture: (@Sendable (FullFrame) -> Void)? = nil
+        picture: (@Sendable (FullFrame) -> Void)? = nil,
+        settlingOwedEvidence: Bool = false
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
         var detector: CameraDetector?
@@ -80,7 +84,7 @@ public struct CameraWorker: Sendable {
         tracker.resume(from: resumed, at: Date())
         // Evidence an earlier process promised and never wrote (killed during a clip's post-roll): nothing in this
         // process is making it, so finish what can still be filmed and mark the rest missing.
-        var clipsToFinish = try await settleDueEvidence(open: resumed, canFilm: startClip != nil)
+        var clipsToFinish = settlingOwedEvidence ? try await settleDueEvidence(open: resumed, canFilm: startClip != nil) : []
         var clock: StreamClock?
         var recent = RecentPictures(spacing: Self.beforeSpacing, horizon: Self.beforeHorizon, time: \FullFrame.pts)
         var clipTasks: [Task<Bool, Never>] = []
