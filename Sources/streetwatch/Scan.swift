@@ -106,13 +106,17 @@ extension Date {
 }
 
 /// Opens (creating it and its folder if needed) the group's case store, in the group's time zone and with the
-/// group and its cameras recorded in it.
+/// group and its cameras recorded in it; temporary files that killed processes left are removed.
 func openStore(_ group: GroupConfig) throws -> SQLiteCaseStore {
     let path = group.store.databasePath
     do {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
-        return try SQLiteCaseStore(path: path, group: group)
+        let store = try SQLiteCaseStore(path: path, group: group)
+        // Temporary files of a writer that was killed (kill -9, power loss) are never renamed into place.
+        store.evidence.removeLeftoverTemporaryFiles()
+        ScratchClips.removeLeftovers()
+        return store
     } catch {
         throw CommandFailure("cannot open the case store \(path): \(error)")
     }
