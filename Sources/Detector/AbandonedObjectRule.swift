@@ -246,7 +246,8 @@ public struct AbandonedObjectRule: Rule {
         if region.area > maxPixels { return .tooLarge }
         if region.touchesBorder { return .border }
         if let correlation = region.textureCorrelation, correlation > Self.relitAbove { return .relit }
-        if region.edgeRatio < EdgeEvidence.objectAbove, region.standOut < EdgeEvidence.standsOutAbove { return .ambiguousEdges }
+        if region.edgeRatio < EdgeEvidence.objectAbove || region.newOutlineShare < EdgeEvidence.newOutlineAbove,
+           region.standOut < EdgeEvidence.standsOutAbove { return .ambiguousEdges }
         if region.contrast < options.minContrast { return .lowContrast }
         return nil
     }

@@ -578,7 +578,8 @@ public struct SceneModel: Sendable {
                 rejected.append(RejectedRegion(box: group.box, area: group.area, reason: .tooSmall))
                 continue
             }
-            let edges = EdgeEvidence.crossContrast(group, model: self, inside: scratchMask)
+            let edges = EdgeEvidence.crossContrast(group, model: self, inside: scratchMask,
+                                                   floor: settings.minStaticDifference)
             let ratio = Double((edges.current + 1) / (edges.background + 1))
             let surround = EdgeEvidence.surroundContrast(group, model: self, inside: scratchMask)
             let standOut = Double((surround.now + 1) / (surround.before + 1))
@@ -586,11 +587,13 @@ public struct SceneModel: Sendable {
                 rejected.append(RejectedRegion(box: group.box, area: group.area, reason: .ghost))
                 continue
             }
-            candidates.append(region(group, edgeRatio: ratio, standOut: standOut, frame: frame))
+            candidates.append(region(group, edgeRatio: ratio, newOutlineShare: edges.newShare, standOut: standOut,
+                                     frame: frame))
         }
     }
 
-    private func region(_ group: Component, edgeRatio: Double, standOut: Double, frame: VideoFrame) -> StaticRegion {
+    private func region(_ group: Component, edgeRatio: Double, newOutlineShare: Double, standOut: Double,
+                        frame: VideoFrame) -> StaticRegion {
         var contrast: Float = 0
         var staticTimes: [Float] = [], settled: [Float] = []
         staticTimes.reserveCapacity(group.area)
@@ -631,7 +634,7 @@ public struct SceneModel: Sendable {
             // The object dates from when its pixels last changed (set down, owner's hand gone), at the median
             // pixel; evidence would date it too early, it also counts an owner crouching still.
             settledAt: median.isFinite ? Double(median) + timeBase : pts - Double(staticMedian),
-            edgeRatio: edgeRatio, standOut: standOut, textureCorrelation: correlation,
+            edgeRatio: edgeRatio, newOutlineShare: newOutlineShare, standOut: standOut, textureCorrelation: correlation,
             contrast: Double(contrast) / Double(group.area),
             movingShare: Double(movingNow) / Double(group.area),
             stirShare: Double(stirring) / Double(group.area),
@@ -666,7 +669,8 @@ public struct SceneModel: Sendable {
         var kept: [Component] = []
         for component in ConnectedComponents.find(scratchMask, width: format.width, height: format.height,
                                                   minArea: minRegionPixels, labels: &labels) {
-            let edges = EdgeEvidence.crossContrast(component, model: self, inside: scratchMask)
+            let edges = EdgeEvidence.crossContrast(component, model: self, inside: scratchMask,
+                                                   floor: settings.minStaticDifference)
             let surround = EdgeEvidence.surroundContrast(component, model: self, inside: scratchMask)
             let looksLikeGhost = Double((edges.current + 1) / (edges.background + 1)) < EdgeEvidence.ghostBelow
                 && surround.now < surround.before

@@ -11,6 +11,11 @@ public struct StaticRegion: Sendable {
     /// Contrast across the region's outline, short-term background over long-term background: above 1 the
     /// outline belongs to something new (see ``EdgeEvidence``).
     public var edgeRatio: Double
+    /// Share (0-1) of the outline that is new: points where the contrast across it now is more than twice what
+    /// it was and over the static floor (see ``EdgeEvidence/crossContrast(_:model:inside:floor:)``). A thing set
+    /// down draws most of its outline anew, even one against a wall (its free sides); ground under other light
+    /// or a window whose glass darkens with the sky keeps the outline it had, only stronger or weaker.
+    public var newOutlineShare: Double
     /// How much more the region stands apart from its surroundings now than the same spot did in the long-term
     /// background: (now + 1) / (before + 1) of ``EdgeEvidence/surroundContrast(_:model:inside:)``. Above 1 it
     /// is something new, below 1 something that left.
@@ -124,6 +129,10 @@ enum EdgeEvidence {
     /// The outline test fails for things set down against scenery edges, most of all under noise: the bag by
     /// the ABODA cabinet measured outline 0.43-0.54 and stand-out 1.5-2.2 in rain.
     static let standsOutAbove = 1.5
+    /// ``StaticRegion/newOutlineShare`` under which a region shows no outline of its own (unless it stands out,
+    /// ``standsOutAbove``): a quarter, because a thing put down in a corner keeps at least two of its four sides
+    /// free of scenery edges, and blur and noise cost some of those.
+    static let newOutlineAbove = 0.25
 
     /// Summed contrast across the region's outline, in the short-term background (the current picture,
     /// averaged over a couple of seconds so night noise cancels) and in the long-term background.
@@ -135,9 +144,13 @@ enum EdgeEvidence {
     /// the outline counts (inside pixel one step in, outside pixel two steps out, tolerating a mask border a
     /// pixel off): edges of scenery that run through the region, such as a kerb the object hides, do not make
     /// it a ghost.
-    static func crossContrast(_ component: Component, model: SceneModel, inside mask: [UInt8]) -> (current: Float, background: Float) {
+    ///
+    /// Also counts the outline points that are new: contrast now over twice what it was and over `floor`.
+    static func crossContrast(_ component: Component, model: SceneModel, inside mask: [UInt8], floor: Float)
+        -> (current: Float, background: Float, newShare: Double) {
         let w = model.format.width, h = model.format.height
         var sumCurrent: Float = 0, sumBackground: Float = 0
+        var points = 0, newPoints = 0
         for p32 in component.pixels {
             let p = Int(p32)
             let x = p % w, y = p / w
@@ -146,11 +159,15 @@ enum EdgeEvidence {
             where outside {
                 let inner = p - step
                 let outer = p + 2 * step
-                sumCurrent += abs(model.shortValue(inner) - model.shortValue(outer))
-                sumBackground += abs(model.longValue(inner) - model.longValue(outer))
+                let current = abs(model.shortValue(inner) - model.shortValue(outer))
+                let background = abs(model.longValue(inner) - model.longValue(outer))
+                sumCurrent += current
+                sumBackground += background
+                points += 1
+                if current > max(2 * background, floor) { newPoints += 1 }
             }
         }
-        return (sumCurrent, sumBackground)
+        return (sumCurrent, sumBackground, points > 0 ? Double(newPoints) / Double(points) : 0)
     }
 
     /// How far the region's mean stands apart from the mean of a ring a few pixels wide around it, in the

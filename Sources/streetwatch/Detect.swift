@@ -90,8 +90,8 @@ struct Detect: ParsableCommand {
 /// reported.
 private func printTrace(_ scene: SceneModel) {
     for c in scene.candidates {
-        print(String(format: "  %.1f candidate %@ area %d static %.1f s settled %.1f edge %.2f stand-out %.2f texture %@ contrast %.1f moving %.2f%@",
-                     scene.pts, c.box.description, c.area, c.staticSeconds, c.settledAt, c.edgeRatio, c.standOut,
+        print(String(format: "  %.1f candidate %@ area %d static %.1f s settled %.1f edge %.2f new %.2f stand-out %.2f texture %@ contrast %.1f moving %.2f%@",
+                     scene.pts, c.box.description, c.area, c.staticSeconds, c.settledAt, c.edgeRatio, c.newOutlineShare, c.standOut,
                      c.textureCorrelation.map { String(format: "%.2f", $0) } ?? "-", c.contrast,
                      c.movingShare, c.touchesBorder ? " border" : ""))
     }
