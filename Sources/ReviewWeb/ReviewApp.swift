@@ -3,30 +3,33 @@ public import Hummingbird
 import Mustache
 public import Pipeline
 
+/// What the review desk needs of a store: verdicts and the queue, camera status, accounts and sessions.
+public typealias ReviewDeskStore = CaseReviewing & CameraStatusReading & AccountStore
+
 /// The review web UI and its JSON API on one router.
 ///
 /// Every page but `/login` needs a session; every form carries the session's CSRF token and every API write the
 /// `X-CSRF-Token` header with it. Evidence is served only by content hash, looked up in the store.
 public struct ReviewApp: Sendable {
     /// The case store.
-    public let store: SQLiteCaseStore
+    public let store: any ReviewDeskStore
     /// Whether cookies get `Secure`: always off loopback, and on loopback when asked (`--secure-cookies`, config
     /// `server.secure_cookies`) because a TLS proxy is in front.
     public let secureCookies: Bool
     /// Times in pages and API answers are shown in this zone (by default the group's, from the store).
     public let timeZone: TimeZone
     /// Locks a user name after repeated wrong passwords.
-    public let loginThrottle: LoginThrottle
+    public let loginThrottle: any LoginThrottling
     /// Rows per queue page.
     public var pageSize = 50
 
-    /// Creates the app.
-    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone? = nil,
-                loginThrottle: LoginThrottle = LoginThrottle()) {
+    /// Creates the app; `loginThrottle` defaults to the store's own (shared by every desk on a PostgreSQL store).
+    public init(store: any ReviewDeskStore, secureCookies: Bool, timeZone: TimeZone? = nil,
+                loginThrottle: (any LoginThrottling)? = nil) {
         self.store = store
         self.secureCookies = secureCookies
         self.timeZone = timeZone ?? store.timeZone
-        self.loginThrottle = loginThrottle
+        self.loginThrottle = loginThrottle ?? store.loginThrottle
     }
 
     /// Whether `host` is a loopback address, where cookies may go without `Secure`.
@@ -71,7 +74,7 @@ public struct ReviewApp: Sendable {
                 return forbidden("CSRF token missing or wrong")
             }
             let name = form.username ?? ""
-            if case .locked(let wait) = await loginThrottle.begin(name, from: context.clientAddress) {
+            if case .locked(let wait) = try await loginThrottle.begin(name, from: context.clientAddress) {
                 let minutes = Int((wait / 60).rounded(.up))
                 var response = self.page("login", request: request, session: nil,
                                          values: ["csrf": cookie, "locked": "\(max(1, minutes))"])
@@ -83,7 +86,7 @@ public struct ReviewApp: Sendable {
             guard let user = try await store.verifyPassword(name: name, password: form.password ?? "") else {
                 return Response(status: .seeOther, headers: [.location: "/login?error=1"])
             }
-            await loginThrottle.succeeded(name, from: context.clientAddress)
+            try await loginThrottle.succeeded(name, from: context.clientAddress)
             let (token, _) = try await store.createSession(for: user)
             var response = Response(status: .seeOther, headers: [.location: "/"])
             response.setCookie(Cookie(name: CookieName.session, value: token, path: "/", secure: secureCookies,

@@ -19,7 +19,7 @@ public struct YearlyReport: Sendable, Hashable, Codable {
     /// Builds the report of `year` from the store.
     /// - Parameter configuredFPS: camera id → configured analysis fps, when a group config is at hand.
     /// - Throws: ``ReportYearError`` when `year` is outside ``years``; a database error.
-    public static func build(year: Int, store: SQLiteCaseStore, timeZone: TimeZone = .current,
+    public static func build(year: Int, store: any CaseReviewing, timeZone: TimeZone = .current,
                              configuredFPS: [String: Double] = [:]) async throws -> YearlyReport {
         let period = try yearRange(year, timeZone: timeZone)
         let records = try await store.reviewRecords(firstSeenIn: period)

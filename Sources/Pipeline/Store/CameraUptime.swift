@@ -9,6 +9,9 @@ import GRDB
 /// ``uptimeMaxGap`` (a process that was not running wrote no samples, and that time counts as not watched).
 /// Samples stored before this table existed are not in it.
 public struct CameraUptime: Sendable, Hashable {
+    /// The longest gap between two samples that still counts as watched (as ``CameraCoverage``'s `maxGap`).
+    public static let maxGap: TimeInterval = 300
+
     /// Seconds online in the days asked for, up to the latest sample.
     public var onlineSeconds: Double
     /// The first sample in those days.
@@ -20,15 +23,15 @@ public struct CameraUptime: Sendable, Hashable {
         guard total > 0 else { return nil }
         var online = onlineSeconds
         if let latest, latest.state == .online {
-            online += min(SQLiteCaseStore.uptimeMaxGap, max(0, now.timeIntervalSince(latest.at)))
+            online += min(Self.maxGap, max(0, now.timeIntervalSince(latest.at)))
         }
         return min(1, online / total)
     }
 }
 
 extension SQLiteCaseStore {
-    /// The longest gap between two samples that still counts as watched (as ``CameraCoverage``'s `maxGap`).
-    public static let uptimeMaxGap: TimeInterval = 300
+    /// ``CameraUptime/maxGap``.
+    public static let uptimeMaxGap: TimeInterval = CameraUptime.maxGap
 
     /// Adds the time since the camera's previous sample to that sample's day, when it was online; the sample's own
     /// day starts here if it had no sample yet. Runs in the transaction that stores `sample`, before it.
