@@ -3,8 +3,8 @@ public import Hummingbird
 import Mustache
 public import Pipeline
 
-/// What the review desk needs of a store: verdicts and the queue, camera status, accounts and sessions.
-public typealias ReviewDeskStore = CaseReviewing & CameraStatusReading & AccountStore
+/// What the review desk needs of a store: verdicts and the queue (live too), camera status, accounts and sessions.
+public typealias ReviewDeskStore = CaseReviewing & CameraStatusReading & AccountStore & QueueWatching
 
 /// The review web UI and its JSON API on one router.
 ///

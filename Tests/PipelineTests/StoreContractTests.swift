@@ -296,4 +296,32 @@ struct StoreContractTests {
             #expect(try await store.takeWithdrawnVerdicts().isEmpty)
         }
     }
+    @Test(arguments: StoreBackend.allCases)
+    func aNewDraftReachesAQueueWatcherWithinTwoSeconds(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.apply(openedEvent(track: 1, first: 10))
+            let changes = store.queueChanges()
+            // The watcher starts listening (PostgreSQL) or reading past the highest id (SQLite) before the insert.
+            try await Task.sleep(for: .milliseconds(500))
+            let start = ContinuousClock.now
+            let stored = try await store.apply(openedEvent(track: 2, box: (0.0, 0.0, 0.1, 0.1), first: 20))
+            let first = try await withThrowingTaskGroup(of: QueueChange?.self) { group in
+                group.addTask {
+                    for try await change in changes { return change }
+                    return nil
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(3))
+                    return nil
+                }
+                let winner = try await group.next() ?? nil
+                group.cancelAll()
+                return winner
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(first == QueueChange(caseNumber: try #require(stored.caseNumber), status: "draft",
+                                         camera: CaseFixture.camera.id))
+            #expect(elapsed < .seconds(2), "the new draft took \(elapsed) to reach the watcher")
+        }
+    }
 }

@@ -66,6 +66,7 @@ public final class PostgresCaseStore: CaseStore, Service {
     }
 
     /// Runs `body` with the pool running and the store prepared, then stops the pool: for one-shot commands.
+    /// A store runs once (``run()`` or this), as its `PostgresClient` does.
     public func withRunning<R>(_ body: (PostgresCaseStore) async throws -> R) async throws -> R {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }

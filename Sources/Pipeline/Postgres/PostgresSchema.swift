@@ -141,6 +141,22 @@ enum PostgresSchema {
             )
             """,
         ]),
+        ("v4-queue-notify", [
+            // Payloads stay far under NOTIFY's 8000 bytes: a case number, a status and a camera id.
+            """
+            CREATE FUNCTION cases_notify_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('streetwatch_queue',
+                    json_build_object('case', NEW.case_number, 'status', NEW.status, 'camera', NEW.camera_id)::text);
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER cases_notify_insert AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION cases_notify_queue()",
+            """
+            CREATE TRIGGER cases_notify_status AFTER UPDATE OF status ON cases FOR EACH ROW
+                WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION cases_notify_queue()
+            """,
+        ]),
     ]
 
     /// Applies the steps not applied yet, all in one transaction under ``migrationLock``: a process that starts

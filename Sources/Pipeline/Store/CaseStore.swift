@@ -2,10 +2,12 @@ public import Foundation
 
 /// Every capability of a case store, for the composition root (the command line), which opens one store and hands
 /// each caller only the protocol it needs: ``CaseWriting`` to camera workers, ``CaseReviewing``,
-/// ``CameraStatusReading`` and ``AccountStore`` to the review desk, ``DeliveryTracking`` to `push`.
+/// ``CameraStatusReading``, ``AccountStore`` and ``QueueWatching`` to the
+/// review desk, ``DeliveryTracking`` to `push`.
 ///
 /// ``SQLiteCaseStore`` (one group, one file) and `PostgresCaseStore` (many groups on many hosts) implement all.
 public typealias CaseStore = CaseWriting & CaseReviewing & CameraStatusReading & AccountStore & DeliveryTracking
+    & QueueWatching
 
 /// A filter for ``CaseReading/cases(_:)``; `nil` fields match everything.
 public struct CaseQuery: Sendable, Hashable {
