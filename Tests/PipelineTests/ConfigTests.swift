@@ -45,6 +45,9 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         #expect(problems(yaml("{database: 'postgres://sw@db/cases'}")) == """
             group.yaml:2:19: store.database: a PostgreSQL database needs store.evidence: the folder (shared by every host) that holds evidence/
             """)
+        #expect(problems(yaml("{database: cases.sqlite, evidence: /srv/sw}")) == """
+            group.yaml:2:43: store.evidence: only with a PostgreSQL database: an SQLite store keeps evidence/ beside its file
+            """)
         let config = try GroupConfig.parse(yaml: yaml("{database: 'postgres://sw@${PGHOST}/cases', password_env: CITY_PG, evidence: /srv/sw}"),
                                            environment: ["PGHOST": "db.city.local"])
         #expect(config.store.isPostgres && config.store.databasePath == "postgres://sw@db.city.local/cases")

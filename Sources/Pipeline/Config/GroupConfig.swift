@@ -95,8 +95,8 @@ public struct GroupInfo: Sendable, Hashable {
 ///   (`postgres://user@/database?host=/socket/folder` for a unix socket; never with a password in it) shared by
 ///   many groups.
 /// - `password_env` (string, default `PGPASSWORD`): the environment variable holding the PostgreSQL password.
-/// - `evidence` (path, default the database's folder; required with PostgreSQL): the folder that holds
-///   `evidence/`; a shared filesystem when several hosts write one PostgreSQL store.
+/// - `evidence` (path; PostgreSQL only, and required there): the folder that holds `evidence/`, on a filesystem
+///   every host of the store mounts. An SQLite store keeps `evidence/` beside its file.
 public struct StoreConfig: Sendable, Hashable {
     /// Absolute (or as given, for configs parsed from a string without a folder) database path, or the
     /// `postgres://` URL.
@@ -319,6 +319,10 @@ extension StoreConfig: ConfigDecodable {
             .flatMap { f.context.expand($0, at: f.path(.evidence)) }
             .map { f.context.resolvePath($0) }
         guard let database else { throw AlreadyRecorded() }
+        if !PostgresSettings.isURL(database) && evidence != nil {
+            f.fail(.evidence, "only with a PostgreSQL database: an SQLite store keeps evidence/ beside its file")
+            throw AlreadyRecorded()
+        }
         if PostgresSettings.isURL(database) && evidence == nil {
             f.fail(.database, "a PostgreSQL database needs store.evidence: the folder (shared by every host) that holds evidence/")
             throw AlreadyRecorded()
