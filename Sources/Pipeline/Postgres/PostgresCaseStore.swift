@@ -57,6 +57,10 @@ public final class PostgresCaseStore: CaseStore, Service {
     /// Migrates the schema (once, whoever else starts at the same moment) and reads the group time zone.
     /// - Throws: ``PostgresStoreError`` when the database cannot be reached or migrated.
     public func prepare() async throws {
+        // `run()` starts in another task at the same moment; a query that comes first is still served, but
+        // postgres-nio logs a warning for it on every start. A moment's wait avoids that in practice (not a
+        // guarantee: postgres-nio has no way to ask whether the pool runs yet).
+        try await Task.sleep(for: .milliseconds(50))
         try await PostgresSchema.migrate(self)
         guard !zoneGiven else { return }
         let rows = try await query("SELECT utc_offset FROM camera_groups ORDER BY updated_at DESC LIMIT 1")
