@@ -152,7 +152,9 @@ public struct ReviewApp: Sendable {
 
     // MARK: - Evidence
 
-    /// The file whose SHA-256 is `hash`, if a case references it. The path comes from the store, never the request.
+    /// The file whose SHA-256 is `hash`, if a case references it and its bytes still have that hash. The path
+    /// comes from the store, never the request; on a shared evidence folder another host wrote the file, so what
+    /// is read is checked before it is served.
     func evidence(_ hash: String) async throws -> Response {
         guard isToken(hash) else {
             return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -160,6 +162,10 @@ public struct ReviewApp: Sendable {
         }
         guard let ref = try await store.evidence(sha256: hash),
               let data = FileManager.default.contents(atPath: store.evidence.path(of: ref)) else { return notFound() }
+        guard SHA256.hex(of: data) == ref.sha256 else {
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "evidence file does not match its SHA-256; not served\n")))
+        }
         return Response(status: .ok, headers: [.contentType: ref.mediaType, .cacheControl: "private, max-age=86400"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
