@@ -154,8 +154,11 @@ public struct AbandonedObjectRule: Rule {
     /// company (the owner standing by his case, the van it was unloaded from), unlike a car parked there for
     /// hours before. A minute covers unloading and a chat.
     static let companyWindow = 60.0
-    /// Size of the region's box, as a share of its bringer's largest box, above which the region *is* the
-    /// bringer (a parked vehicle, a person standing still) rather than something it left. A person's box while
+    /// Size of the region's box (with the static regions touching it: a standing person's legs and shoulders
+    /// come apart where his clothes match the floor), as a share of its bringer's largest box, above which the
+    /// region *is* the bringer (a parked vehicle, a person standing still) rather than something it left. On the
+    /// Intel clip's ramp variant one person's legs and shoulders each filled under a third of his walking box
+    /// (boxes from `detect --trace`), about 0.8 together. A person's box while
     /// walking is wider than when standing (swinging legs and arms), so a standing person fills about 0.6-0.9 of
     /// it; a bag, even a large one at close range, fills well under half of its owner's.
     static let stoppedMoverShare = 0.5
@@ -184,8 +187,8 @@ public struct AbandonedObjectRule: Rule {
         var brought = false
         /// Whether it is a person or vehicle that moved in and stopped (see ``stoppedMoverShare``).
         var isStoppedMover = false
-        /// Its bringer as last seen moving: id, when, where.
-        var bringer: (id: Int, lastSeen: Timestamp, box: PixelBox)?
+        /// Its bringer as last seen moving: id, when, where, and its largest box's area and side.
+        var bringer: (id: Int, lastSeen: Timestamp, box: PixelBox, peakArea: Int, peakSize: Int)?
         /// Whether something set off from it after its bringer came to rest there: the bringer walking away.
         var bringerLeft = false
         /// How often it stirred lately (0-1, see ``stirSeconds``).
@@ -231,7 +234,8 @@ public struct AbandonedObjectRule: Rule {
                 id: 0, box: region.box, area: region.area, placedAt: min(region.settledAt, pts), lastSeen: pts,
                 attendedAt: -.infinity, staticSeconds: region.staticSeconds, edgeRatio: region.edgeRatio,
                 contrast: region.contrast, movingShare: region.movingShare,
-                stirs: region.stirShare >= Self.stirShare && region.stirShare > 2 * region.ringStirShare))
+                stirs: region.stirShare >= Self.stirShare && region.stirShare > 2 * region.ringStirShare
+                    && region.stirShare > scene.edgeStirShare))
         }
         return advanceTracks(candidates, scene: scene, inSchedule: inSchedule)
     }
@@ -255,9 +259,11 @@ public struct AbandonedObjectRule: Rule {
 
     /// Notes the moving blobs touching `track` now (and, for a new track, those that touched it since it
     /// settled), then tells whether one of them is still with it, and whether the track is a mover that stopped.
-    private func attendance(_ track: inout Track, scene: SceneModel, isNew: Bool) -> (attended: Bool, stoppedMover: Bool) {
+    private func attendance(_ track: inout Track, scene: SceneModel, regions: [PixelBox], isNew: Bool)
+        -> (attended: Bool, stoppedMover: Bool) {
         let reach = reach(track.box)
-        let touch = track.box.grown(by: max(2, reach / 3))
+        let touchMargin = max(2, reach / 3)
+        let touch = track.box.grown(by: touchMargin)
         let since = track.placedAt - Self.bringerWindow
         let everyMover = scene.movers.tracks + scene.movers.ended
         for mover in everyMover {
@@ -289,12 +295,19 @@ public struct AbandonedObjectRule: Rule {
             track.companions.contains($0.id) && $0.hasTravelled && $0.visited(touch, since: since)
         }
         let biggest = bringers.max(by: { $0.peakWidth * $0.peakHeight < $1.peakWidth * $1.peakHeight })
-        if let biggest { track.bringer = (biggest.id, biggest.lastSeen, biggest.box) }
+        if let biggest {
+            track.bringer = (biggest.id, biggest.lastSeen, biggest.box, biggest.peakWidth * biggest.peakHeight,
+                             max(biggest.peakWidth, biggest.peakHeight))
+        }
         if bringerStaysBeside(&track, scene: scene, movers: everyMover, reach: reach) { attended = true }
-        if let bringer = biggest,
+        // A person at rest often splits into two static regions (legs, and head and shoulders over a belt of
+        // clothing like the floor): what stopped is all of them.
+        let body = regions.filter { $0.distance(to: track.box) <= Double(touchMargin) }.reduce(track.box) { $0.union($1) }
+        // The bringer as remembered: a person waiting for minutes outlasts the mover tracks.
+        if let bringer = track.bringer,
            scene.pts - bringer.lastSeen > 1,
-           track.box.distance(toCentreOf: bringer.box) <= Double(max(reach, bringer.peakWidth, bringer.peakHeight)),
-           Double(track.box.area) >= Self.stoppedMoverShare * Double(bringer.peakWidth * bringer.peakHeight) {
+           track.box.distance(toCentreOf: bringer.box) <= Double(max(reach, bringer.peakSize)),
+           Double(body.area) >= Self.stoppedMoverShare * Double(bringer.peakArea) {
             stopped = true
         }
         return (attended, stopped)
@@ -357,7 +370,7 @@ public struct AbandonedObjectRule: Rule {
                 isNew = true
             }
             matched.insert(t)
-            let (attended, stopped) = attendance(&tracks[t], scene: scene, isNew: isNew)
+            let (attended, stopped) = attendance(&tracks[t], scene: scene, regions: candidates.map(\.box), isNew: isNew)
             tracks[t].isStoppedMover = stopped
             if attended || stopped { tracks[t].attendedAt = pts }
         }

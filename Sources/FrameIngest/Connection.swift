@@ -16,13 +16,16 @@ final class Connection: Sendable {
     }
 
     private let channel: Channel<Message>
-    private let interrupt = Interrupt()
+    private let interrupt: Interrupt
     private let clips = Mutex(ClipMailbox())
     private let latestCounters = Mutex(ReaderCounters())
 
     /// Starts the reading thread.
-    /// - Parameter name: thread name for debuggers and `top -H`, e.g. `ingest:door-1`.
-    init(url: String, options: IngestOptions, policy: OverflowPolicy, name: String) {
+    /// - Parameters:
+    ///   - name: thread name for debuggers and `top -H`, e.g. `ingest:door-1`.
+    ///   - now: microseconds on the clock the open and stall timeouts run on; `nil` for FFmpeg's monotonic clock.
+    init(url: String, options: IngestOptions, policy: OverflowPolicy, name: String, now: (@Sendable () -> Int64)? = nil) {
+        interrupt = Interrupt(now: now)
         channel = Channel(policy: policy) { message in
             // Only pictures may be dropped: losing `.opened` or a discontinuity would hide a state change.
             if case .event(.frame) = message { return true }

@@ -6,6 +6,8 @@ final class Demuxer {
     private let interrupt: Interrupt
     private let kind: InputKind
     private let stallTimeout: Double
+    /// Set when the stall deadline aborted a read that still returned a packet; the next read fails.
+    private var stalled = false
     /// The URL with its password removed, for messages.
     let displayURL: String
     /// Index of the video stream being read.
@@ -115,6 +117,10 @@ final class Demuxer {
     /// The corresponding C function is `av_read_frame`. Live inputs get the stall deadline on each call.
     /// - Throws: ``FFmpegError``: `ETIMEDOUT` on a stall, `AVERROR_EXIT` when interrupted, or FFmpeg's code.
     func read(into packet: borrowing Packet) throws(FFmpegError) -> Read {
+        if stalled {
+            throw FFmpegError(code: SW_AVERROR_ETIMEDOUT, function: "av_read_frame",
+                              detail: "reading \(displayURL) (no data for \(formatSeconds(stallTimeout)) s)")
+        }
         if kind.isLive { interrupt.arm(seconds: stallTimeout) }
         defer { interrupt.disarm() }
         while true {
@@ -123,6 +129,9 @@ final class Demuxer {
             if status == SW_AVERROR_EOF { return .endOfStream }
             if status == SW_AVERROR_EAGAIN { continue }
             try Self.checkInterruptible(status, "av_read_frame", "reading \(displayURL)", interrupt: interrupt, timeout: stallTimeout)
+            // An aborted read can still hand out what the parser held (libavformat flushes its parsers when the
+            // demuxer fails); that packet is the last, or the next read would wait a whole stall timeout again.
+            if kind.isLive && interrupt.didTimeOut { stalled = true }
             if packet.raw.pointee.stream_index == videoStreamIndex { return .packet }
         }
     }

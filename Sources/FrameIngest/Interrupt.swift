@@ -8,9 +8,22 @@ import Synchronization
 /// `AVERROR_EXIT` (RTSP reports `AVERROR_INVALIDDATA` instead, which is why the cause is kept here).
 final class Interrupt: Sendable {
     private let raised = Atomic<Bool>(false)
-    /// `av_gettime_relative()` microseconds after which blocking calls abort; 0 = no deadline.
+    /// ``now`` microseconds after which blocking calls abort; 0 = no deadline.
     private let deadline = Atomic<Int64>(0)
     private let deadlinePassed = Atomic<Bool>(false)
+    /// Microseconds on the clock deadlines are on; read from FFmpeg's blocking calls, so it must not block.
+    private let now: @Sendable () -> Int64
+
+    /// A flag whose deadlines are on `now` (microseconds, any origin); `nil` for `av_gettime_relative()`, the
+    /// monotonic clock FFmpeg itself uses.
+    init(now: (@Sendable () -> Int64)? = nil) {
+        if let now {
+            // The deadline 0 means "none", so the clock starts above it.
+            self.now = { 1 + now() }
+        } else {
+            self.now = { av_gettime_relative() }
+        }
+    }
 
     /// Aborts the current and every later blocking call.
     func raise() { raised.store(true, ordering: .relaxed) }
@@ -20,7 +33,7 @@ final class Interrupt: Sendable {
     /// Aborts blocking calls that are still running `seconds` from now.
     func arm(seconds: Double) {
         deadlinePassed.store(false, ordering: .relaxed)
-        deadline.store(av_gettime_relative() + Int64(seconds * 1_000_000), ordering: .relaxed)
+        deadline.store(now() + Int64(seconds * 1_000_000), ordering: .relaxed)
     }
 
     /// Removes the deadline.
@@ -33,14 +46,14 @@ final class Interrupt: Sendable {
     var didTimeOut: Bool {
         if deadlinePassed.load(ordering: .relaxed) { return true }
         let due = deadline.load(ordering: .relaxed)
-        return due != 0 && av_gettime_relative() > due
+        return due != 0 && now() > due
     }
 
     /// Called by FFmpeg, possibly many times a second.
     fileprivate func shouldAbort() -> Bool {
         if raised.load(ordering: .relaxed) { return true }
         let due = deadline.load(ordering: .relaxed)
-        if due != 0 && av_gettime_relative() > due {
+        if due != 0 && now() > due {
             deadlinePassed.store(true, ordering: .relaxed)
             return true
         }

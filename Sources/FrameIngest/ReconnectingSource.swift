@@ -76,7 +76,8 @@ public struct SourceStatus: Sendable, Equatable {
 /// so rules reset.
 ///
 /// Files end normally; live inputs (RTSP, HTTP, UDP) are reopened whenever they end or fail, until the
-/// consuming task is cancelled. Back-off sleeps on the injected clock.
+/// consuming task is cancelled. Back-off sleeps on the injected clock, and the open and stall timeouts are
+/// measured on it.
 public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Duration {
     /// The input (may carry credentials; never printed as is).
     public let url: String
@@ -110,7 +111,9 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
     ///   - policy: `dropOldest` for live cameras, `block` for files.
     ///   - backoff: delays between attempts.
     ///   - warmUpFrames: analysis frames discarded after each reconnect. Default 0.
-    ///   - clock: the clock back-off sleeps on.
+    ///   - clock: the clock back-off sleeps on and the open and stall timeouts are measured on (FFmpeg's own
+    ///     socket timeout of the same length stays on real time, so a clock slower than real time cannot delay a
+    ///     stall past it).
     public init(url: String, options: IngestOptions, policy: OverflowPolicy = .dropOldest,
                 backoff: Backoff = Backoff(), warmUpFrames: Int = 0, clock: C) {
         self.url = url
@@ -152,6 +155,16 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
             return shared.status
         }
         statusContinuation.yield(status)
+    }
+
+    /// Microseconds elapsed on the injected clock since this call, for a connection's timeouts.
+    private func microseconds() -> @Sendable () -> Int64 {
+        let clock = self.clock
+        let origin = clock.now
+        return {
+            let elapsed = origin.duration(to: clock.now).components
+            return elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
+        }
     }
 
     private func setConnection(_ connection: Connection?) {
@@ -196,7 +209,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                         }
                         source.update { $0.state = .connecting; $0.retryIn = nil }
                         let connection = Connection(url: source.url, options: source.options, policy: source.policy,
-                                                    name: "ingest")
+                                                    name: "ingest", now: source.microseconds())
                         stopper = Stopper(connection)
                         source.setConnection(connection)
                     }

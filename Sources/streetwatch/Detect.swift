@@ -102,6 +102,7 @@ private func printTrace(_ scene: SceneModel) {
     if !occupied.isEmpty { print(String(format: "  %.1f occupied ", scene.pts) + occupied.joined(separator: " ")) }
     let live = scene.movers.tracks.filter { $0.lastSeen == scene.pts }.map { "#\($0.id)\($0.hasTravelled ? "*" : "") \($0.box)" }
     if !live.isEmpty { print(String(format: "  %.1f movers ", scene.pts) + live.joined(separator: " ")) }
+    if scene.edgeStirShare > 0 { print(String(format: "  %.1f scenery edges stirred %.2f", scene.pts, scene.edgeStirShare)) }
 }
 
 /// CPU seconds the calling thread has used; unlike wall time, other load on the machine does not inflate it.

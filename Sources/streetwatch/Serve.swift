@@ -26,10 +26,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure on a loopback address too (HTTPS terminated by a proxy in front).")
     var secureCookies = false
 
-    @Option(help: "Seconds a connection may go without a complete request before it is closed (1-3600).")
+    @Option(help: "Seconds a connection may go without a complete request head, and a request body may take, before it is closed (1-3600).")
     var idleTimeout: Double = ServerLimits().idleTimeout
 
-    @Option(help: "Connections served at once; more wait until one closes (1-100000).")
+    @Option(help: "Connections served at once; a new one beyond them closes the one that has waited longest without finishing a request (1-100000).")
     var maxConnections: Int = ServerLimits().maxConnections
 
     func validate() throws {

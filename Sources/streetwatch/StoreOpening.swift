@@ -33,6 +33,10 @@ func openStore(_ group: GroupConfig) throws -> OpenedStore {
         }
         let store = PostgresCaseStore(settings: settings, evidenceDirectory: config.evidenceBase, timeZone: group.timeZone,
                                       logger: Logger(label: "streetwatch.postgres"))
+        // Scratch clips are in this host's temporary folder, so their writers' process ids are this host's. The
+        // evidence folder is shared by many hosts, whose process ids this host cannot check: its temporary files
+        // are left to their own writers (and to a sweep that knows the hosts).
+        ScratchClips.removeLeftovers()
         return OpenedStore(store: store, postgres: store)
     }
     let path = config.databasePath
@@ -40,6 +44,9 @@ func openStore(_ group: GroupConfig) throws -> OpenedStore {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         let store = try SQLiteCaseStore(path: path, group: group)
+        // Temporary files of a writer that was killed (kill -9, power loss) are never renamed into place.
+        store.evidence.removeLeftoverTemporaryFiles()
+        ScratchClips.removeLeftovers()
         return OpenedStore(store: store, postgres: nil)
     } catch {
         throw CommandFailure("cannot open the case store \(path): \(error)")

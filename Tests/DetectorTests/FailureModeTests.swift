@@ -198,6 +198,30 @@ import Testing
         #expect(camera.findings.isEmpty, "\(camera.findings)")
     }
 
+    @Test func personStandingStillWhoseBodySplitsInTwoIsNotACase() {
+        var scene = Scene()
+        var camera = Camera()
+        for t in times(0, 115) {
+            var things: [Scene.Thing] = []
+            // A close-up person strolls up (2-12 s), waits without moving for 88 s (longer than a bringer at
+            // rest keeps an object attended) and walks off (100-106 s). Walking, his
+            // swinging arms join him into one wide blob; standing, a band of clothing the colour of the floor
+            // parts his head and shoulders from his legs, so the static mask holds two regions, each well under
+            // half of his walking size.
+            if t >= 2 && t < 106 {
+                let x = t < 12 ? lerp(0.3, 0.5, t, 2, 12) : t < 100 ? 0.5 : lerp(0.5, 1.1, t, 100, 106)
+                let walking = t < 12 || t >= 100
+                things.append(Scene.Thing(x0: x - 0.035, y0: 0.3, x1: x + 0.035, y1: 0.5, value: 40))
+                things.append(Scene.Thing(x0: x - 0.035, y0: 0.54, x1: x + 0.035, y1: 0.78, value: 40))
+                if walking { things.append(Scene.Thing(x0: x - 0.04, y0: 0.38, x1: x + 0.04, y1: 0.6, value: 40)) }
+            }
+            camera.push(scene.frame(pts: t, things))
+        }
+        camera.finish()
+        #expect(camera.dumping.isEmpty, "\(camera.dumping)")
+        #expect((camera.rejected[.stoppedMover] ?? 0) > 0, "rejected \(camera.rejected)")
+    }
+
     @Test func tinyBlobsAtTheFrameBorderAreRejectedWithTheirReason() {
         var scene = Scene()
         var camera = Camera()

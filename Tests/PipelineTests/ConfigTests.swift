@@ -309,4 +309,15 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         #expect(eval.cameras.count == 6)
         #expect(Set(eval.cameras.map(\.rules)).count == 1)
     }
+
+    @Test func aFileThatIsNotUTF8IsReportedWithLineAndColumn() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let file = folder.path + "/group.yaml"
+        // "café" saved as Latin-1 on line 3, after two CJK characters (one column each, three bytes each).
+        let bytes = Array("group: {id: g}\nstore: {database: /tmp/x.sqlite}\n# 老城 caf".utf8) + [0xE9, 0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let error = #expect(throws: ConfigError.self) { try GroupConfig.load(file: file, environment: [:]) }
+        #expect(error?.description == "\(file):3:9: not valid UTF-8: byte 0xE9 at offset 60; save the file as UTF-8")
+    }
 }

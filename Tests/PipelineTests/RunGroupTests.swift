@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import GRDB
+import Pipeline
 import TestSupport
 import Testing
 
@@ -94,6 +95,11 @@ struct RunGroupTests {
         defer { server.kill() }
         let config = try writeConfig(folder: folder, rtspPort: rtspPort, deadPort: deadPort, httpPort: httpPort)
         let log = folder.appendingPathComponent("run.log")
+        // What a writer killed in the middle of a file leaves: a hidden temporary file named after its process.
+        let shard = folder.appendingPathComponent("evidence/ab")
+        try FileManager.default.createDirectory(at: shard, withIntermediateDirectories: true)
+        let leftover = shard.appendingPathComponent(".ab\(String(repeating: "0", count: 62)).jpg.tmp-\(try deadProcessID())-7")
+        try Data([0xFF, 0xD8]).write(to: leftover)
 
         // 1. Three live cameras analyse at their configured 5 fps; the dead one shows offline.
         var run = try startRun(config: config, log: log)
@@ -143,6 +149,20 @@ struct RunGroupTests {
         }
         let analysed = resumed[series("streetwatch_camera_frames_analysed_total", "cam-1")] ?? 0
         #expect(analysed >= 50, "after the restart cam-1 analysed \(analysed) frames in 30 s")
+        // The clip the kill interrupted is filmed again (5 s post-roll) or marked missing before the stop.
+        let store = folder.appendingPathComponent("cases.sqlite").path
+        var awaited = -1
+        for _ in 0..<60 {
+            awaited = try await DatabaseQueue(path: store).read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM evidence_due d JOIN cases c ON c.id = d.case_id
+                    WHERE c.camera_id = 'cam-1' AND d.missing_reason IS NULL
+                    """) ?? -1
+            }
+            if awaited == 0 { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(awaited == 0, "cam-1's case still awaits \(awaited) evidence files 30 s after the restart")
         run.terminate()
         let stopDeadline = Date(timeIntervalSinceNow: 10)
         while run.isRunning && Date() < stopDeadline { try await Task.sleep(for: .milliseconds(100)) }
@@ -156,6 +176,30 @@ struct RunGroupTests {
             try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM cases WHERE camera_id = 'cam-1'") ?? -1
         }
         #expect(drafts == 1, "cam-1 has \(drafts) cases for one left object")
+        // The kill came during the clip's post-roll: the restart films the clip again (the object is still there)
+        // or says why it is missing; every file a row names is there with its hash; no temporary file is left.
+        let owed = try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.role, d.missing_reason FROM evidence_due d JOIN cases c ON c.id = d.case_id
+                WHERE c.camera_id = 'cam-1'
+                """)
+        }
+        #expect(owed.allSatisfy { ($0["missing_reason"] as String?) != nil }, "cam-1 still awaits \(owed)")
+        let roles = try await database.read { db in
+            try String.fetchSet(db, sql: """
+                SELECT e.role FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.camera_id = 'cam-1'
+                UNION SELECT d.role FROM evidence_due d JOIN cases c ON c.id = d.case_id WHERE c.camera_id = 'cam-1'
+                """)
+        }
+        #expect(roles == ["before", "after", "clip"], "cam-1's case has neither file nor reason for some role: \(roles)")
+        let files = try await database.read { try Row.fetchAll($0, sql: "SELECT relative_path, sha256 FROM evidence") }
+        for file in files {
+            let bytes = FileManager.default.contents(atPath: folder.path + "/" + (file["relative_path"] as String))
+            #expect(bytes.map { SHA256.hex(of: [UInt8]($0)) } == file["sha256"] as String?, "\(file) does not verify")
+        }
+        let temporary = (FileManager.default.enumerator(atPath: folder.path + "/evidence")?.allObjects as? [String] ?? [])
+            .filter { $0.contains(".tmp-") }
+        #expect(temporary.isEmpty, "temporary files left: \(temporary)")
         // The group and its cameras are in the store (for serve's times and camera page), without any URL; each
         // live camera's latest analysed picture is kept, the dead one has none.
         let registered = try await database.read { db in
@@ -172,5 +216,14 @@ struct RunGroupTests {
         let output = try String(contentsOf: log, encoding: .utf8)
         #expect(!output.contains(Self.password), "the camera password reached the log")
         #expect(output.contains("rtsp://ops:***@127.0.0.1:\(deadPort)/none"))
+    }
+
+    /// The id of a process that has exited (so no process has it now, barring reuse in the moment since).
+    private func deadProcessID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
     }
 }

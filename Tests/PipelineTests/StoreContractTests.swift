@@ -324,4 +324,35 @@ struct StoreContractTests {
             #expect(elapsed < .seconds(2), "the new draft took \(elapsed) to reach the watcher")
         }
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aNewCaseAwaitsItsThreeFilesUntilEachIsAttachedOrMarkedMissing(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let event = openedEvent(track: 1, first: 10)
+            let stored = try await store.apply(event)
+            let key = stored.incidentKey
+            func due() async throws -> [String] {
+                try await store.evidenceDue(camera: CaseFixture.camera.id)
+                    .map { "\($0.role.rawValue):\($0.missingReason ?? "awaited")" }
+            }
+            // Ordered by role within a case, byte-wise, on both backends.
+            #expect(try await due() == ["after:awaited", "before:awaited", "clip:awaited"])
+            let all = try await store.evidenceDue(camera: CaseFixture.camera.id)
+            #expect(all.allSatisfy { $0.caseNumber == stored.caseNumber && $0.incidentKey == key && $0.incidentOpen })
+            try await store.attachEvidence([1, 2, 3], fileExtension: "jpg", role: .after, toIncident: key)
+            try await store.markEvidenceMissing(.clip, toIncident: key, reason: "the process stopped")
+            #expect(try await due() == ["before:awaited", "clip:the process stopped"])
+            // Applying the same event again (a restart resuming the incident) owes nothing new.
+            try await store.apply(event)
+            #expect(try await due() == ["before:awaited", "clip:the process stopped"])
+            // A file attached after the debt was given up still pays it.
+            try await store.attachEvidence([4, 5, 6], fileExtension: "mp4", role: .clip, toIncident: key)
+            #expect(try await due() == ["before:awaited"])
+            // Another camera's cases owe nothing here; an unknown incident is refused.
+            #expect(try await store.evidenceDue(camera: "no-such-camera").isEmpty)
+            await #expect(throws: CaseStoreError.self) {
+                try await store.markEvidenceMissing(.before, toIncident: "no-such-incident", reason: "x")
+            }
+        }
+    }
 }

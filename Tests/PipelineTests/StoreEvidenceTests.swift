@@ -87,4 +87,43 @@ struct StoreEvidenceTests {
         #expect(FileManager.default.contents(atPath: store.evidence.path(of: ref)) == Data(picture))
         #expect(store.evidence.storedFiles() == [ref])
     }
+
+    @Test func aNewCaseAwaitsItsThreeFilesUntilEachIsAttachedOrMarkedMissing() async throws {
+        let folder = try CaseFixture.temporaryFolder()
+        defer { CaseFixture.cleanup(folder) }
+        let store = try SQLiteCaseStore(path: folder + "/cases.sqlite")
+        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
+        let event = t.ingest(CaseFixture.finding(.start, first: 1, last: 61), context: CaseFixture.context(),
+                             clock: CaseFixture.origin)[0]
+        let key = try await store.apply(event).incidentKey
+        func due() async throws -> [String] {
+            try await store.evidenceDue(camera: CaseFixture.camera.id)
+                .map { "\($0.role.rawValue):\($0.missingReason ?? "awaited")" }.sorted()
+        }
+        #expect(try await due() == ["after:awaited", "before:awaited", "clip:awaited"])
+        try await store.attachEvidence([1, 2, 3], fileExtension: "jpg", role: .after, toIncident: key)
+        try await store.markEvidenceMissing(.clip, toIncident: key, reason: "the process stopped")
+        #expect(try await due() == ["before:awaited", "clip:the process stopped"])
+        // Applying the same event again (a restart resuming the incident) owes nothing new.
+        try await store.apply(event)
+        #expect(try await due() == ["before:awaited", "clip:the process stopped"])
+    }
+
+    @Test func aDeadWritersTemporaryFileIsRemovedAtOnceALiveOnesIsKept() throws {
+        let folder = try CaseFixture.temporaryFolder()
+        defer { CaseFixture.cleanup(folder) }
+        let evidence = EvidenceStore(baseDirectory: folder)
+        let shard = folder + "/evidence/ab"
+        try FileManager.default.createDirectory(atPath: shard, withIntermediateDirectories: true)
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let dead = shard + "/.ab01.jpg.tmp-\(exited.processIdentifier)-42"
+        let live = shard + "/.ab02.jpg.tmp-\(getpid())-43"
+        for path in [dead, live] { try Data([1]).write(to: URL(fileURLWithPath: path)) }
+        #expect(evidence.removeLeftoverTemporaryFiles() == 1)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: live))
+    }
 }

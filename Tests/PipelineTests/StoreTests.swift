@@ -26,7 +26,7 @@ struct StoreTests {
                                                                                "v4-camera-status-configured-fps",
                                                                                "v5-audit-log-no-replace", "v6-push-state",
                                                                                "v7-camera-groups", "v8-queue-indexes",
-                                                                               "v9-camera-uptime-days"])
+                                                                               "v9-camera-uptime-days", "v10-evidence-due"])
             #expect(try SQLiteCaseStore.migrator.hasCompletedMigrations(db))
             #expect(try db.tableExists("cases") && db.tableExists("evidence") && db.tableExists("camera_status"))
             let columns = try db.columns(in: "cases").map(\.name)

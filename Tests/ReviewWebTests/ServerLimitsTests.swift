@@ -74,19 +74,41 @@ struct ServerLimitsTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: streetwatchBinary), "streetwatch binary not built"))
-    func connectionsBeyondTheCapWaitForAFreeSlot() async throws {
-        let (server, port, folder) = try await serve(["--idle-timeout", "2", "--max-connections", "2"])
+    func aBodyTrickledAfterTheHeadersIsCutOff() async throws {
+        let (server, port, folder) = try await serve(["--idle-timeout", "1"])
         defer { server.kill(); try? FileManager.default.removeItem(atPath: folder) }
-        let held = try [RawConnection(port: port), RawConnection(port: port)]
-        for connection in held { connection.send("GET /login HTTP/1.1\r\n") }
-        try await Task.sleep(for: .milliseconds(300))
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)/login"))
+        let slow = try RawConnection(port: port)
+        slow.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  + "Content-Length: 1000\r\n\r\n")
+        // A byte every 200 ms: each one used to restart Hummingbird's idle timer.
+        Task { for _ in 0..<40 { try await Task.sleep(for: .milliseconds(200)); slow.send("a") } }
+        let closed = try await slow.secondsUntilClosed(limit: 6)
+        let seconds = try #require(closed, "a connection trickling its body stayed open for 6 s")
+        #expect(seconds < 4)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: streetwatchBinary), "streetwatch binary not built"))
+    func aFullServerClosesTheLongestWaitingUnfinishedConnectionForANewClient() async throws {
+        let (server, port, folder) = try await serve(["--idle-timeout", "30", "--max-connections", "2"])
+        defer { server.kill(); try? FileManager.default.removeItem(atPath: folder) }
+        // One after the other, so that which has waited longest does not depend on which event loop ran first.
+        var held: [RawConnection] = []
+        for _ in 0..<2 {
+            let connection = try RawConnection(port: port)
+            connection.send("GET /login HTTP/1.1\r\n")
+            held.append(connection)
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/health"))
         let start = ContinuousClock.now
         let (_, response) = try await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: 10))
         let waited = ContinuousClock.now - start
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        // Served only once the idle timeout freed a slot, not at once.
-        #expect(waited > .milliseconds(1000), "the third connection was served after \(waited), beside two held ones")
-        _ = held
+        // At once, not after the 30 s idle timeout freed a slot.
+        #expect(waited < .milliseconds(1000), "/health answered after \(waited) beside two held connections")
+        let oldest = try await held[0].secondsUntilClosed(limit: 2)
+        #expect(oldest != nil, "the connection that waited longest was not closed for the newcomer")
+        let younger = try await held[1].secondsUntilClosed(limit: 0.5)
+        #expect(younger == nil, "the younger held connection was closed too")
     }
 }

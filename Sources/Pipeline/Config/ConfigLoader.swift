@@ -78,7 +78,9 @@ extension GroupConfig {
             throw ConfigError(issues: [ConfigIssue(file: file, line: nil, column: nil, path: [], message: "no such file")])
         }
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            text = try Self.text(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))), file: file)
+        } catch let error as ConfigError {
+            throw error
         } catch {
             throw ConfigError(issues: [ConfigIssue(file: file, line: nil, column: nil, path: [],
                                                    message: "cannot read: \(Self.reason(error))")])

@@ -109,6 +109,13 @@ extension PostgresCaseStore {
                 guard let id = try await db.rows(insert.query, logger).first?.decode(Int64.self) else {
                     throw LostInsertRace()
                 }
+                // A new case owes every file, in the transaction that inserts it.
+                for role in EvidenceRole.allCases {
+                    try await db.rows("""
+                        INSERT INTO evidence_due (case_id, role, since) VALUES (\(id), \(role.rawValue), \(now))
+                        ON CONFLICT (case_id, role) DO NOTHING
+                        """, logger)
+                }
                 return try await Self.fetchCase(db, id: id, logger)
             }
         } catch is LostInsertRace {
@@ -118,16 +125,50 @@ extension PostgresCaseStore {
 
     public func attach(_ ref: EvidenceRef, role: EvidenceRole, toIncident incidentKey: String) async throws {
         let now = Date().timeIntervalSince1970
+        try await transaction { db in
+            let rows = try await db.rows("""
+                INSERT INTO evidence (case_id, role, sha256, relative_path, byte_count, media_type, added_at)
+                SELECT id, \(role.rawValue), \(ref.sha256), \(ref.relativePath), \(ref.byteCount), \(ref.mediaType), \(now)
+                FROM cases WHERE incident_key = \(incidentKey)
+                ON CONFLICT (case_id, role) DO UPDATE SET sha256 = excluded.sha256,
+                    relative_path = excluded.relative_path, byte_count = excluded.byte_count,
+                    media_type = excluded.media_type, added_at = excluded.added_at
+                RETURNING case_id
+                """, logger)
+            guard let caseID = try rows.first?.decode(Int64.self) else { throw CaseStoreError.noSuchCase(incidentKey) }
+            // Paid, in the same transaction, whether it was awaited or already given up.
+            try await db.rows("DELETE FROM evidence_due WHERE case_id = \(caseID) AND role = \(role.rawValue)", logger)
+        }
+    }
+
+    public func evidenceDue(camera: String) async throws -> [DueEvidence] {
+        // Roles compare byte-wise (as in SQLite), whatever the database's collation.
         let rows = try await query("""
-            INSERT INTO evidence (case_id, role, sha256, relative_path, byte_count, media_type, added_at)
-            SELECT id, \(role.rawValue), \(ref.sha256), \(ref.relativePath), \(ref.byteCount), \(ref.mediaType), \(now)
-            FROM cases WHERE incident_key = \(incidentKey)
-            ON CONFLICT (case_id, role) DO UPDATE SET sha256 = excluded.sha256,
-                relative_path = excluded.relative_path, byte_count = excluded.byte_count,
-                media_type = excluded.media_type, added_at = excluded.added_at
-            RETURNING id
+            SELECT c.case_number, c.incident_key, c.incident_state, d.role, d.missing_reason
+            FROM evidence_due d JOIN cases c ON c.id = d.case_id
+            WHERE c.camera_id = \(camera) ORDER BY c.first_seen_at, c.id, d.role COLLATE "C"
             """)
-        if rows.isEmpty { throw CaseStoreError.noSuchCase(incidentKey) }
+        return try rows.map { row in
+            let (caseNumber, incidentKey, state, role, reason) = try row.decode((String, String, String, String, String?).self)
+            guard let parsed = EvidenceRole(rawValue: role) else {
+                throw CaseStoreError.corruptRow("evidence_due.role holds '\(role)'")
+            }
+            return DueEvidence(caseNumber: caseNumber, incidentKey: incidentKey, role: parsed,
+                               incidentOpen: state != "closed", missingReason: reason)
+        }
+    }
+
+    public func markEvidenceMissing(_ role: EvidenceRole, toIncident incidentKey: String, reason: String) async throws {
+        try await transaction { db in
+            guard let id = try await db.rows("SELECT id FROM cases WHERE incident_key = \(incidentKey)", logger)
+                .first?.decode(Int64.self) else {
+                throw CaseStoreError.noSuchCase(incidentKey)
+            }
+            // Only a debt still recorded: a file attached meanwhile (its row deleted) wins over the reason.
+            try await db.rows("""
+                UPDATE evidence_due SET missing_reason = \(reason) WHERE case_id = \(id) AND role = \(role.rawValue)
+                """, logger)
+        }
     }
 
     public func openIncidents(camera: String) async throws -> [DraftCase] {

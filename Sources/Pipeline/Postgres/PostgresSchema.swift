@@ -157,6 +157,19 @@ enum PostgresSchema {
                 WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION cases_notify_queue()
             """,
         ]),
+        ("v5-evidence-due", [
+            // What each draft still awaits (SQLite's v10-evidence-due): a row per role from the case's insert until
+            // a file is attached; a debt given up keeps its row with the reason.
+            """
+            CREATE TABLE evidence_due (
+                case_id bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+                role text NOT NULL CHECK (role IN ('before', 'after', 'clip')),
+                since double precision NOT NULL,
+                missing_reason text,
+                PRIMARY KEY (case_id, role)
+            )
+            """,
+        ]),
     ]
 
     /// Applies the steps not applied yet, all in one transaction under ``migrationLock``: a process that starts

@@ -50,7 +50,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
                     source.events(),
                     startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
                     progress: { [base] in metrics.record($0, base: base, camera: camera.id) },
-                    picture: { [latest] in latest.set($0) })
+                    picture: { [latest] in latest.set($0) },
+                    settlingOwedEvidence: true)
                 base.add(summary)
             } catch where !Task.isCancelled {
                 worker.logger.error("analysis failed, restarting in \(Int(restartDelay)) s: \(error)")

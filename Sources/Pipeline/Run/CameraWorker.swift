@@ -65,18 +65,26 @@ public struct CameraWorker: Sendable {
     ///   - startClip: asks the source for an MP4 clip (`ReconnectingSource.startClip`); `nil` = no clips.
     ///   - progress: called after each frame with its stream time (progress bars, metrics).
     ///   - picture: called with each full-resolution picture analysed (the camera page's latest picture).
+    ///   - settlingOwedEvidence: first deal with evidence an earlier process owed this camera's cases: film again
+    ///     the clip of an incident still open, mark the rest missing. Only the camera's live worker may (`run`
+    ///     is the one process that films the camera); a `scan` beside it would take its clips for its own.
     /// - Throws: source errors (a file that cannot be read), store errors; cancellation ends quietly.
     public func analyse<Events: AsyncSequence<IngestEvent, any Error>>(
         _ events: Events, origin: Date? = nil,
         startClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) throws -> ClipPromise)? = nil,
         progress: (@Sendable (WorkerSummary) -> Void)? = nil,
-        picture: (@Sendable (FullFrame) -> Void)? = nil
+        picture: (@Sendable (FullFrame) -> Void)? = nil,
+        settlingOwedEvidence: Bool = false
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
         var detector: CameraDetector?
         let contexts = caseContexts()
         var tracker = IncidentTracker(cameraID: camera.id, options: TrackerOptions(cooldown: group.defaults.dedupCooldownSeconds))
-        tracker.resume(from: try await store.openIncidents(camera: camera.id), at: Date())
+        let resumed = try await store.openIncidents(camera: camera.id)
+        tracker.resume(from: resumed, at: Date())
+        // Evidence an earlier process promised and never wrote (killed during a clip's post-roll): nothing in this
+        // process is making it, so finish what can still be filmed and mark the rest missing.
+        var clipsToFinish = settlingOwedEvidence ? try await settleDueEvidence(open: resumed, canFilm: startClip != nil) : []
         var clock: StreamClock?
         var recent = RecentPictures(spacing: Self.beforeSpacing, horizon: Self.beforeHorizon, time: \FullFrame.pts)
         var clipTasks: [Task<Bool, Never>] = []
@@ -96,15 +104,9 @@ public struct CameraWorker: Sendable {
                     await attachSnapshots(for: stored, finding: finding, full: full, recent: recent, summary: &summary)
                     if let startClip {
                         // Asked now, so the pre-roll ends at this frame; awaited off the frame loop.
-                        let path = FileManager.default.temporaryDirectory
-                            .appendingPathComponent("streetwatch-clip-\(UUID().uuidString).mp4").path
-                        do {
-                            let promise = try startClip(group.defaults.clipPreRollSeconds, group.defaults.clipPostRollSeconds, path)
-                            clipTasks.append(Task { await attachClip(for: stored, promise: promise, path: path) })
-                        } catch {
-                            summary.evidenceFailures += 1
-                            logger.error("clip failed: \(error)", metadata: ["case": "\(stored.caseNumber ?? "?")"])
-                        }
+                        if let task = await film(stored, startClip, summary: &summary) { clipTasks.append(task) }
+                    } else {
+                        await giveUp(.clip, of: stored, "this source makes no clips")
                     }
                 }
             }
@@ -114,6 +116,13 @@ public struct CameraWorker: Sendable {
             for try await event in events {
                 switch event {
                 case .frame(let frame, let full):
+                    if let startClip, !clipsToFinish.isEmpty {
+                        for draft in clipsToFinish {
+                            logger.info("clip after a restart", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+                            if let task = await film(draft, startClip, summary: &summary) { clipTasks.append(task) }
+                        }
+                        clipsToFinish = []
+                    }
                     var rules = detector ?? CameraDetector(specs: camera.rules.map(\.spec), format: frame.format)
                     let streamClock = clock ?? StreamClock(origin: origin
                         ?? frame.capturedAt.map { Date(timeIntervalSince1970: $0 - frame.pts) } ?? Date())
@@ -193,6 +202,7 @@ public struct CameraWorker: Sendable {
             guard let picture else {
                 summary.evidenceFailures += 1
                 logger.warning("no picture for the \(role.rawValue) snapshot", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+                await giveUp(role, of: draft, "no picture from that moment was kept")
                 continue
             }
             do {
@@ -202,6 +212,7 @@ public struct CameraWorker: Sendable {
             } catch {
                 summary.evidenceFailures += 1
                 logger.error("\(role.rawValue) snapshot failed: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+                await giveUp(role, of: draft, "snapshot failed: \(error)")
             }
         }
     }
@@ -215,8 +226,53 @@ public struct CameraWorker: Sendable {
             return true
         } catch {
             logger.error("clip failed: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+            await giveUp(.clip, of: draft, "clip failed: \(error)")
             return false
         }
+    }
+
+    /// Asks the source for a clip of `draft` ending `clipPostRollSeconds` from now and attaches it off the frame
+    /// loop; `nil` (and the clip marked missing) when the source refuses.
+    private func film(_ draft: DraftCase,
+                      _ startClip: @Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) throws -> ClipPromise,
+                      summary: inout WorkerSummary) async -> Task<Bool, Never>? {
+        let path = ScratchClips.newPath()
+        do {
+            let promise = try startClip(group.defaults.clipPreRollSeconds, group.defaults.clipPostRollSeconds, path)
+            return Task { await attachClip(for: draft, promise: promise, path: path) }
+        } catch {
+            summary.evidenceFailures += 1
+            logger.error("clip failed: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+            await giveUp(.clip, of: draft, "clip failed: \(error)")
+            return nil
+        }
+    }
+
+    /// Records why `role` of `draft` will never come; a store error is logged, not thrown (the case stays).
+    private func giveUp(_ role: EvidenceRole, of draft: DraftCase, _ reason: String) async {
+        do {
+            try await store.markEvidenceMissing(role, toIncident: draft.incidentKey, reason: reason)
+        } catch {
+            logger.error("cannot mark the \(role.rawValue) missing: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+        }
+    }
+
+    /// Evidence of this camera's cases that an earlier process owed and will never write: a clip of an incident
+    /// still open is filmed again from the first frame (returned); everything else is marked missing.
+    private func settleDueEvidence(open resumed: [DraftCase], canFilm: Bool) async throws -> [DraftCase] {
+        var refilm: [DraftCase] = []
+        let open = Dictionary(resumed.map { ($0.incidentKey, $0) }, uniquingKeysWith: { first, _ in first })
+        for due in try await store.evidenceDue(camera: camera.id) where due.missingReason == nil {
+            if due.role == .clip, canFilm, due.incidentOpen, let draft = open[due.incidentKey] {
+                refilm.append(draft)
+                continue
+            }
+            logger.warning("\(due.role.rawValue) was never written (the process stopped first); marked missing",
+                           metadata: ["case": "\(due.caseNumber)"])
+            try await store.markEvidenceMissing(due.role, toIncident: due.incidentKey,
+                                                reason: "not written: the process stopped before it was finished")
+        }
+        return refilm
     }
 }
 

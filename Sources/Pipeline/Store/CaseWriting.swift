@@ -32,6 +32,14 @@ public protocol CaseWriting: CaseStoreBase {
     /// - Throws: ``CaseStoreError/noSuchCase(_:)`` when no case has `incidentKey`, or a database error.
     func attach(_ ref: EvidenceRef, role: EvidenceRole, toIncident incidentKey: String) async throws
 
+    /// Evidence the camera's cases still await (``DueEvidence/missingReason`` `nil`) or were given up on; a new
+    /// case awaits before, after and clip until each is attached or marked missing.
+    func evidenceDue(camera: String) async throws -> [DueEvidence]
+
+    /// Gives up on `role` of a case, with the reason a reviewer sees (a file attached later still counts).
+    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
+    func markEvidenceMissing(_ role: EvidenceRole, toIncident incidentKey: String, reason: String) async throws
+
     /// Drafts whose incident is not closed, for ``IncidentTracker/resume(from:at:)``; oldest first.
     func openIncidents(camera: String) async throws -> [DraftCase]
 

@@ -9,8 +9,8 @@ import Darwin
 ///
 /// A file is written to a hidden temporary file in its final folder, flushed with `fsync`, renamed into place
 /// (atomic on POSIX file systems), and the folder is flushed too. A reader therefore sees a whole file or
-/// none; a crash leaves at most a hidden `.…tmp-…` file, which ``removeLeftoverTemporaryFiles(olderThan:now:)``
-/// deletes. Equal content is stored once.
+/// none; a crash leaves at most a hidden `.<sha256>.<ext>.tmp-<pid>-<random>` file, which
+/// ``removeLeftoverTemporaryFiles(olderThan:now:)`` deletes. Equal content is stored once.
 public struct EvidenceStore: Sendable {
     /// The folder that `relativePath`s are relative to (the database's folder).
     public let baseDirectory: String
@@ -52,7 +52,7 @@ public struct EvidenceStore: Sendable {
         try makeDirectory(baseDirectory)
         try makeDirectory(evidenceDir)
         try makeDirectory(shardDir)
-        let temp = shardDir + "/.\(hash).\(ext).tmp-\(UInt64.random(in: 0...UInt64.max))"
+        let temp = shardDir + "/.\(hash).\(ext).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try writeSynced(bytes, to: temp)
         guard rename(temp, final) == 0 else {
             let error = EvidenceError(operation: "rename", path: final, errno: errno)
@@ -97,10 +97,11 @@ public struct EvidenceStore: Sendable {
         return refs
     }
 
-    /// Deletes temporary files a crash left behind that are older than `age` seconds.
+    /// Deletes temporary files a crash left behind: those whose writing process is gone (its id is in the name),
+    /// and any older than `age` seconds.
     ///
-    /// A young temporary file may belong to a writer that is still running (another process on the same store),
-    /// so only old ones go; `age` 0 removes all, for a single-process deployment at start-up.
+    /// A young temporary file of a live process may belong to a writer that is still running (another process on
+    /// the same store), so it stays; `age` 0 removes all, for a single-process deployment at start-up.
     /// - Returns: how many files were removed.
     @discardableResult
     public func removeLeftoverTemporaryFiles(olderThan age: TimeInterval = 600, now: Date = Date()) -> Int {
@@ -111,12 +112,23 @@ public struct EvidenceStore: Sendable {
             let dir = evidenceDir + "/" + shard
             for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
                 let path = dir + "/" + name
+                if let writer = Self.writer(ofTemporary: name), processIsGone(writer) {
+                    if (try? fm.removeItem(atPath: path)) != nil { removed += 1 }
+                    continue
+                }
                 let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
                 if let modified, now.timeIntervalSince(modified) < age { continue }
                 if (try? fm.removeItem(atPath: path)) != nil { removed += 1 }
             }
         }
         return removed
+    }
+
+    /// The process id in a temporary file's name (`….tmp-<pid>-<random>`); `nil` in names without one.
+    static func writer(ofTemporary name: String) -> Int32? {
+        guard let range = name.range(of: ".tmp-", options: .backwards) else { return nil }
+        let parts = name[range.upperBound...].split(separator: "-")
+        return parts.count == 2 ? Int32(parts[0]) : nil
     }
 
     /// `evidence/<sha256[0..2]>/<sha256>.<ext>`.

@@ -126,6 +126,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerGroupTables(in: &migrator)
         registerQueueIndexes(in: &migrator)
         registerUptimeTable(in: &migrator)
+        registerEvidenceDue(in: &migrator)
         return migrator
     }
 
@@ -205,7 +206,9 @@ public final class SQLiteCaseStore: CaseStore {
             let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
             try db.execute(sql: "INSERT INTO cases (\(columns.joined(separator: ", "))) VALUES (\(placeholders))",
                            arguments: StatementArguments(values))
-            return try Self.fetchCase(db, id: db.lastInsertedRowID)
+            let id = db.lastInsertedRowID
+            try Self.owe(db, caseID: id, at: now)
+            return try Self.fetchCase(db, id: id)
         }
     }
 
@@ -224,6 +227,7 @@ public final class SQLiteCaseStore: CaseStore {
                 """,
                 arguments: [id, role.rawValue, ref.sha256, ref.relativePath, ref.byteCount, ref.mediaType,
                             Date().timeIntervalSince1970])
+            try Self.paid(db, caseID: id, role: role)
         }
     }
 
