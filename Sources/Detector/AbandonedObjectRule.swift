@@ -341,6 +341,7 @@ public struct AbandonedObjectRule: Rule {
         let pts = scene.pts
         var out: [Finding] = []
         var matched = Set<Int>()
+        let regions = candidates.map(\.box)
         for candidate in candidates {
             let index = tracks.indices.filter { !matched.contains($0) }.max { a, b in
                 tracks[a].box.iou(candidate.box) < tracks[b].box.iou(candidate.box)
@@ -370,7 +371,7 @@ public struct AbandonedObjectRule: Rule {
                 isNew = true
             }
             matched.insert(t)
-            let (attended, stopped) = attendance(&tracks[t], scene: scene, regions: candidates.map(\.box), isNew: isNew)
+            let (attended, stopped) = attendance(&tracks[t], scene: scene, regions: regions, isNew: isNew)
             tracks[t].isStoppedMover = stopped
             if attended || stopped { tracks[t].attendedAt = pts }
         }
