@@ -31,9 +31,10 @@ struct RunGroup: AsyncParsableCommand {
         let (host, port) = try listen.map(parseListenAddress) ?? (group.server.host, group.server.port)
         let postgres = opened.postgres != nil
         try await opened.runServices(logger: logger) { [logger] store in
-            if postgres { try await store.register(group) }
-            // Before any camera starts: a camera another process runs is refused, not analysed twice.
+            // Before any camera starts: a camera another process runs is refused, not analysed twice. Before the
+            // group is recorded too, so a refused start leaves the camera listed under the group that runs it.
             try await store.claimCameras(group.cameras.map(\.id), group: group.group.id)
+            if postgres { try await store.register(group) }
             // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
             let router = ReviewApp(store: store, secureCookies: group.server.secureCookies || !ReviewApp.isLoopback(host))
                 .router(publicPaths: ["/metrics", "/health"])

@@ -71,6 +71,11 @@ struct PostgresProcessTests {
         let refused = try runCommand(streetwatchBinary, ["run", southConfig])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("camera 'street-vending' is already run by streetwatch group 'north' on "), "\(refused.output)")
+        // The refused group recorded nothing: the camera is still listed under the group that runs it.
+        let owner = try TestPostgres.shared().psql(url, "SELECT group_id FROM cameras WHERE id = 'street-vending'")
+        #expect(owner.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "north", "\(owner.output)")
+        #expect(try TestPostgres.shared().psql(url, "SELECT count(*) FROM camera_groups WHERE id = 'south'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         // North dies (SIGKILL: no goodbye to the database); its connection ends, and with it the claim.
         stopProcess(north)
         let south = try startRun(southConfig, log: folder + "/south.log")
