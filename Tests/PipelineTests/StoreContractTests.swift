@@ -355,4 +355,48 @@ struct StoreContractTests {
             }
         }
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func rawSamplesArePrunedAndTheYearlyReportReadsTheDailyRollup(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let utc = try #require(TimeZone(identifier: "UTC"))
+            // 2025-03-10T00:00Z: an hour online (61 samples, 4 fps); the next day 10 minutes offline, 20 online (5 fps).
+            let t0 = Date(timeIntervalSince1970: 1_741_564_800), t1 = t0.addingTimeInterval(86_400)
+            var samples = (0...60).map {
+                CameraStatusSample(camera: "cam-a", at: t0.addingTimeInterval(Double($0) * 60), state: .online,
+                                   fpsAnalysed: 4, drops: 0, configuredFPS: 5)
+            }
+            samples += (0...9).map {
+                CameraStatusSample(camera: "cam-a", at: t1.addingTimeInterval(Double($0) * 60), state: .offline,
+                                   fpsAnalysed: 0, drops: 0, configuredFPS: 5)
+            }
+            samples += (10...30).map {
+                CameraStatusSample(camera: "cam-a", at: t1.addingTimeInterval(Double($0) * 60), state: .online,
+                                   fpsAnalysed: 5, drops: 0, configuredFPS: 5)
+            }
+            samples += [0, 60].map {
+                CameraStatusSample(camera: "cam-b", at: t0.addingTimeInterval($0), state: .online, fpsAnalysed: 3, drops: 0)
+            }
+            for sample in samples { try await store.record(sample) }
+            let before = try await YearlyReport.build(year: 2025, store: store, timeZone: utc)
+            let coverage = try #require(before.coverage.first { $0.camera == "cam-a" })
+            // 60 minutes, then the last online state held 5 minutes (the gap cap) into the night, then 20 minutes.
+            #expect(abs(coverage.onlineHours - 5100.0 / 3600) < 1e-9)
+            #expect(abs(coverage.scheduledHours - (1_767_225_600 - 1_741_564_800) / 3600.0) < 1e-9)
+            #expect(abs((coverage.meanAnalysedFPS ?? 0) - 349.0 / 82) < 1e-9)
+            #expect(coverage.configuredFPS == 5)
+            #expect(before.coverage.map(\.camera) == ["cam-a", "cam-b"])
+
+            #expect(try await store.pruneStatusSamples(camera: "cam-a", before: t1) == 61)
+            #expect(try await store.statusSamples(camera: "cam-a", since: .distantPast).count == 31)
+            #expect(try await store.statusSamples(camera: "cam-b", since: .distantPast).count == 2)
+            // The report and the uptime pages read the rollup, which pruning leaves alone.
+            #expect(try await YearlyReport.build(year: 2025, store: store, timeZone: utc) == before)
+            #expect(abs((try await store.uptime(from: t0, through: t1)["cam-a"]?.onlineSeconds ?? 0) - 5100) < 1e-9)
+            // However late the cut-off, the camera's latest sample stays for the camera page.
+            #expect(try await store.pruneStatusSamples(camera: "cam-a", before: t1.addingTimeInterval(86_400)) == 30)
+            let latest = try #require(try await store.latestSamples()["cam-a"])
+            #expect(latest.at == t1.addingTimeInterval(1800) && latest.state == .online)
+        }
+    }
 }

@@ -186,10 +186,17 @@ extension PostgresCaseStore {
         let zone = timeZone
         try await transaction { db in
             let at = sample.at.timeIntervalSince1970
+            let online = sample.state == .online
             try await db.rows("""
-                INSERT INTO camera_uptime_days (camera_id, day, first_at, online_seconds)
-                VALUES (\(sample.camera), \(dayKey(sample.at, timeZone: zone)), \(at), 0)
-                ON CONFLICT (camera_id, day) DO UPDATE SET first_at = least(camera_uptime_days.first_at, excluded.first_at)
+                INSERT INTO camera_uptime_days (camera_id, day, first_at, online_seconds, last_at, online_samples, fps_sum,
+                                                configured_fps)
+                VALUES (\(sample.camera), \(dayKey(sample.at, timeZone: zone)), \(at), 0, \(at), \(online ? 1 : 0),
+                        \(online ? sample.fpsAnalysed : 0), \(sample.configuredFPS))
+                ON CONFLICT (camera_id, day) DO UPDATE SET first_at = least(camera_uptime_days.first_at, excluded.first_at),
+                    last_at = greatest(camera_uptime_days.last_at, excluded.last_at),
+                    online_samples = camera_uptime_days.online_samples + excluded.online_samples,
+                    fps_sum = camera_uptime_days.fps_sum + excluded.fps_sum,
+                    configured_fps = coalesce(excluded.configured_fps, camera_uptime_days.configured_fps)
                 """, logger)
             if let previous = try await db.rows("""
                 SELECT at, state FROM camera_status WHERE camera_id = \(sample.camera) AND at <= \(at)
@@ -209,6 +216,16 @@ extension PostgresCaseStore {
                 VALUES (\(sample.camera), \(at), \(sample.state.rawValue), \(sample.fpsAnalysed), \(sample.drops), \(sample.configuredFPS))
                 """, logger)
         }
+    }
+
+    @discardableResult
+    public func pruneStatusSamples(camera: String, before cutoff: Date) async throws -> Int {
+        let rows = try await query("""
+            DELETE FROM camera_status WHERE camera_id = \(camera) AND at < \(cutoff.timeIntervalSince1970) AND id <> (
+                SELECT id FROM camera_status WHERE camera_id = \(camera) ORDER BY at DESC, id DESC LIMIT 1)
+            RETURNING id
+            """)
+        return rows.count
     }
 
     public func recordPicture(_ jpeg: [UInt8], camera: String, at: Date) async throws {

@@ -107,13 +107,20 @@ extension PostgresCaseStore {
         }
     }
 
-    public func statusSamples(in period: Range<Date>) async throws -> [String: [CameraStatusSample]] {
-        let samples = try await query("""
-            SELECT camera_id, at, state, fps_analysed, drops, fps_configured FROM camera_status
-            WHERE at >= \(period.lowerBound.timeIntervalSince1970) AND at < \(period.upperBound.timeIntervalSince1970)
-            ORDER BY camera_id, at, id
-            """).map(Self.sample)
-        return Dictionary(grouping: samples, by: \.camera)
+    public func uptimeTotals(in period: Range<Date>) async throws -> [CameraUptimeTotals] {
+        let zone = timeZone
+        var sql = BoundSQL()
+        let (first, last) = (dayKey(period.lowerBound, timeZone: zone), dayKey(period.upperBound.addingTimeInterval(-1), timeZone: zone))
+        for day in [first, last, first, last] { _ = sql.bind(day) }
+        sql.sql = CameraUptimeTotals.sql(placeholder: { "$\($0)" })
+        return try await query(sql.query).map { row in
+            let r = PostgresRowReader(row, "camera_uptime_days")
+            return CameraUptimeTotals(camera: try r("camera_id"), onlineSeconds: try r("online"),
+                                      firstAt: Date(timeIntervalSince1970: try r("first_at")),
+                                      lastAt: Date(timeIntervalSince1970: try r("last_at")),
+                                      onlineSamples: try r("online_samples"), fpsSum: try r("fps_sum"),
+                                      configuredFPS: try r("configured_fps"))
+        }
     }
 
     private static func status(_ db: PostgresConnection, _ caseNumber: String, _ logger: Logger) async throws -> CaseStatus {

@@ -170,6 +170,14 @@ enum PostgresSchema {
             )
             """,
         ]),
+        ("v6-uptime-day-stats", [
+            // SQLite's v11-uptime-day-stats: the rollup also keeps each day's last sample time, online samples, their
+            // summed analysed fps and the configured fps, so the yearly report needs no raw samples.
+            "ALTER TABLE camera_uptime_days ADD COLUMN last_at double precision",
+            "ALTER TABLE camera_uptime_days ADD COLUMN online_samples integer NOT NULL DEFAULT 0",
+            "ALTER TABLE camera_uptime_days ADD COLUMN fps_sum double precision NOT NULL DEFAULT 0",
+            "ALTER TABLE camera_uptime_days ADD COLUMN configured_fps double precision",
+        ]),
     ]
 
     /// Applies the steps not applied yet, all in one transaction under ``migrationLock``: a process that starts

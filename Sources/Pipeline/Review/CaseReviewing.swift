@@ -63,8 +63,9 @@ public protocol CaseReviewing: CaseReading {
     /// Every draft first seen in `period`, with its verdict (accuracy, the yearly report).
     func reviewRecords(firstSeenIn period: Range<Date>) async throws -> [ReviewRecord]
 
-    /// Status samples of every camera in `period`, grouped by camera id (the yearly report's coverage).
-    func statusSamples(in period: Range<Date>) async throws -> [String: [CameraStatusSample]]
+    /// The daily uptime rollup summed per camera over the local days `period` touches, in the store's time zone
+    /// (the yearly report's coverage; no raw samples are read).
+    func uptimeTotals(in period: Range<Date>) async throws -> [CameraUptimeTotals]
 }
 
 /// How long a verdict can be taken back by its reviewer.

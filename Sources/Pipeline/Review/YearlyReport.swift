@@ -23,9 +23,9 @@ public struct YearlyReport: Sendable, Hashable, Codable {
                              configuredFPS: [String: Double] = [:]) async throws -> YearlyReport {
         let period = try yearRange(year, timeZone: timeZone)
         let records = try await store.reviewRecords(firstSeenIn: period)
-        let samples = try await store.statusSamples(in: period)
-        let coverage = samples.keys.sorted().map {
-            CameraCoverage(camera: $0, samples: samples[$0] ?? [], period: period, configuredFPS: configuredFPS[$0])
+        // From the daily rollup: raw samples are pruned after a while, and a year of them is too many to read.
+        let coverage = try await store.uptimeTotals(in: period).map {
+            CameraCoverage(totals: $0, period: period, configuredFPS: configuredFPS[$0.camera])
         }
         return YearlyReport(year: year, records: records, coverage: coverage, timeZone: timeZone)
     }

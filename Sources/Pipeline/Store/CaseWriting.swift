@@ -46,6 +46,12 @@ public protocol CaseWriting: CaseStoreBase {
     /// Appends a camera status sample (for uptime reports, 探头考评) and adds it to the daily uptime rollup.
     func record(_ sample: CameraStatusSample) async throws
 
+    /// Deletes the camera's raw status samples taken before `cutoff`, except its latest; the daily uptime rollup
+    /// keeps what the camera page and the yearly report read.
+    /// - Returns: how many samples were deleted.
+    @discardableResult
+    func pruneStatusSamples(camera: String, before cutoff: Date) async throws -> Int
+
     /// Keeps `jpeg` as the camera's latest analysed picture, replacing the one before.
     func recordPicture(_ jpeg: [UInt8], camera: String, at: Date) async throws
 }

@@ -127,6 +127,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerQueueIndexes(in: &migrator)
         registerUptimeTable(in: &migrator)
         registerEvidenceDue(in: &migrator)
+        registerUptimeStats(in: &migrator)
         return migrator
     }
 
