@@ -1,7 +1,7 @@
 # StreetWatch — the two commands ops and developers need are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build test demo eval bench reliability clean
+.PHONY: deps build test demo eval bench reliability cluster-demo clean
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +45,13 @@ reliability:
 	@scripts/install-deps.sh
 	$(SWIFT) build -c release --product streetwatch
 	@scripts/reliability.py "$$($(SWIFT) build -c release --show-bin-path)/streetwatch" $(RELIABILITY_FLAGS)
+
+# A script, not a test: one PostgreSQL, two `run` groups writing for 60 s (one refused for a camera the other runs),
+# one `serve` whose queue holds both; writes docs/cluster.md.
+cluster-demo:
+	@scripts/install-deps.sh
+	$(SWIFT) build --product streetwatch
+	@scripts/cluster-demo.py "$$($(SWIFT) build --show-bin-path)/streetwatch" --markdown docs/cluster.md
 
 clean:
 	rm -rf .build .build-bench
