@@ -128,7 +128,9 @@ extension SQLiteCaseStore {
     }
 
     /// Registers `v11-uptime-day-stats`: the rollup also keeps each day's last sample time, online samples, their
-    /// summed analysed fps and the configured fps, so the yearly report needs no raw samples.
+    /// summed analysed fps and the configured fps, so the yearly report needs no raw samples. The rollup is rebuilt
+    /// from every stored sample, since samples from before `v9-camera-uptime-days` were never in it and the report
+    /// now reads only the rollup.
     static func registerUptimeStats(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v11-uptime-day-stats") { db in
             try db.execute(sql: """
@@ -137,6 +139,48 @@ extension SQLiteCaseStore {
                 ALTER TABLE camera_uptime_days ADD COLUMN fps_sum REAL NOT NULL DEFAULT 0;
                 ALTER TABLE camera_uptime_days ADD COLUMN configured_fps REAL;
                 """)
+            try rebuildUptime(db)
+        }
+    }
+
+    /// Replaces the rollup with one computed from every stored sample, counting as ``addUptime(_:_:timeZone:)``
+    /// does, in the zone of the group registered last (as ``init(path:timeZone:busyTimeout:)`` defaults to), else UTC.
+    static func rebuildUptime(_ db: Database) throws {
+        // `!`: zero seconds from GMT is always a valid zone.
+        let zone = try String.fetchOne(db, sql: "SELECT utc_offset FROM camera_groups ORDER BY updated_at DESC LIMIT 1")
+            .flatMap { fixedTimeZone(utcOffset: $0) } ?? TimeZone(secondsFromGMT: 0)!
+        struct Day { var firstAt: Double, lastAt: Double, online = 0.0, onlineSamples = 0, fpsSum = 0.0, configured: Double? }
+        var days: [String: [String: Day]] = [:]
+        var previous: (camera: String, at: Double, day: String, online: Bool)?
+        let samples = try Row.fetchCursor(db, sql: """
+            SELECT camera_id, at, state, fps_analysed, fps_configured FROM camera_status ORDER BY camera_id, at, id
+            """)
+        while let row = try samples.next() {
+            let (camera, at): (String, Double) = (row["camera_id"], row["at"])
+            let online = (row["state"] as String) == CameraStatusSample.State.online.rawValue
+            let day = dayKey(Date(timeIntervalSince1970: at), timeZone: zone)
+            var entry = days[camera, default: [:]][day] ?? Day(firstAt: at, lastAt: at, configured: nil)
+            entry.firstAt = min(entry.firstAt, at)
+            entry.lastAt = max(entry.lastAt, at)
+            if online {
+                entry.onlineSamples += 1
+                entry.fpsSum += row["fps_analysed"] as Double
+            }
+            if let configured = row["fps_configured"] as Double? { entry.configured = configured }
+            days[camera, default: [:]][day] = entry
+            if let previous, previous.camera == camera, previous.online {
+                days[camera, default: [:]][previous.day]?.online += min(uptimeMaxGap, at - previous.at)
+            }
+            previous = (camera, at, day, online)
+        }
+        try db.execute(sql: "DELETE FROM camera_uptime_days")
+        for (camera, byDay) in days {
+            for (day, d) in byDay {
+                try db.execute(sql: """
+                    INSERT INTO camera_uptime_days (camera_id, day, first_at, online_seconds, last_at, online_samples,
+                                                    fps_sum, configured_fps) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [camera, day, d.firstAt, d.online, d.lastAt, d.onlineSamples, d.fpsSum, d.configured])
+            }
         }
     }
 
