@@ -1,7 +1,7 @@
 # StreetWatch — the two commands ops and developers need are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build test demo eval bench reliability clean
+.PHONY: deps build test demo eval bench reliability cluster-demo bench-pg clean
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +45,20 @@ reliability:
 	@scripts/install-deps.sh
 	$(SWIFT) build -c release --product streetwatch
 	@scripts/reliability.py "$$($(SWIFT) build -c release --show-bin-path)/streetwatch" $(RELIABILITY_FLAGS)
+
+# A script, not a test: one PostgreSQL, two `run` groups writing for 60 s (one refused for a camera the other runs),
+# one `serve` whose queue holds both; writes docs/cluster.md.
+cluster-demo:
+	@scripts/install-deps.sh
+	$(SWIFT) build --product streetwatch
+	@scripts/cluster-demo.py "$$($(SWIFT) build --show-bin-path)/streetwatch" --markdown docs/cluster.md
+
+# A script, not a test: the PostgreSQL store's benchmark rows (8 writer processes, queue pages at 1,000,000 cases,
+# the yearly report for 2,000 cameras × 1 year); prints the table for docs/benchmarks.md.
+bench-pg:
+	@scripts/install-deps.sh
+	$(SWIFT) build --product streetwatch
+	@scripts/bench-pg.py "$$($(SWIFT) build --show-bin-path)/streetwatch"
 
 clean:
 	rm -rf .build .build-bench

@@ -4,7 +4,7 @@
 set -eu
 packages="libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config ffmpeg
 python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x chromium fonts-noto-cjk"
+gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x chromium fonts-noto-cjk postgresql"
 [ "${1:-}" = bench ] && packages="$packages motion"
 
 missing=""
@@ -20,5 +20,7 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # shellcheck disable=SC2086 # the list is meant to split into words
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
-# The motion package starts a system-wide daemon; the benchmark runs its own, so that one is switched off.
+# The motion package starts a system-wide daemon; the benchmark runs its own, so that one is switched off. The tests
+# start their own PostgreSQL cluster (initdb into a temporary folder as the postgres user); the package's default
+# cluster may stay, it listens on its own port and the tests never touch it.
 case "$missing" in *motion*) $sudo systemctl disable --now motion.service >/dev/null 2>&1 || true ;; esac

@@ -26,6 +26,20 @@ extension ReviewApp {
             if rows.count > limit, let last = rows.prefix(limit).last { response.headers[.init("X-Next-After")!] = "\(last.cursor)" }
             return response
         }
+        // Server-sent events, one `draft` (or `confirmed`, `rejected`) event per change, for the live queue.
+        api.get("queue/events") { _, context in
+            _ = try requireSession(context)
+            let changes = store.queueChanges()
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                            body: ResponseBody { writer in
+                                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                                for try await change in changes {
+                                    let data = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
+                                    try await writer.write(ByteBuffer(string: "event: \(change.status)\ndata: \(data)\n\n"))
+                                }
+                                try await writer.finish(nil)
+                            })
+        }
         api.get("cases/:number") { _, context in
             _ = try requireSession(context)
             guard let c = try await store.case(number: context.parameters.require("number")) else { return notFound() }

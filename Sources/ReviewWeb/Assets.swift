@@ -114,6 +114,17 @@ enum Assets {
             if (handled) e.preventDefault();
           });
           // A submitted verdict shows at once, and further keys wait for the next page.
+          // The live queue: the server sends each new draft (server-sent events); the page says so and links a
+          // reload rather than moving the rows under the reviewer's keys. EventSource reconnects by itself.
+          if (document.getElementById('queue') && window.EventSource) {
+            var live = new EventSource('/api/queue/events');
+            live.addEventListener('draft', function (e) {
+              var change = JSON.parse(e.data), note = document.getElementById('live'), list = document.getElementById('live-cases');
+              if (!note || !list) return;
+              list.textContent = (list.textContent ? list.textContent + ' ' : '') + change['case'];
+              note.hidden = false;
+            });
+          }
           document.addEventListener('submit', function () {
             document.body.classList.add('busy');
             document.getElementById('busy').hidden = false;

@@ -3,30 +3,33 @@ public import Hummingbird
 import Mustache
 public import Pipeline
 
+/// What the review desk needs of a store: verdicts and the queue (live too), camera status, accounts and sessions.
+public typealias ReviewDeskStore = CaseReviewing & CameraStatusReading & AccountStore & QueueWatching
+
 /// The review web UI and its JSON API on one router.
 ///
 /// Every page but `/login` needs a session; every form carries the session's CSRF token and every API write the
 /// `X-CSRF-Token` header with it. Evidence is served only by content hash, looked up in the store.
 public struct ReviewApp: Sendable {
     /// The case store.
-    public let store: SQLiteCaseStore
+    public let store: any ReviewDeskStore
     /// Whether cookies get `Secure`: always off loopback, and on loopback when asked (`--secure-cookies`, config
     /// `server.secure_cookies`) because a TLS proxy is in front.
     public let secureCookies: Bool
     /// Times in pages and API answers are shown in this zone (by default the group's, from the store).
     public let timeZone: TimeZone
     /// Locks a user name after repeated wrong passwords.
-    public let loginThrottle: LoginThrottle
+    public let loginThrottle: any LoginThrottling
     /// Rows per queue page.
     public var pageSize = 50
 
-    /// Creates the app.
-    public init(store: SQLiteCaseStore, secureCookies: Bool, timeZone: TimeZone? = nil,
-                loginThrottle: LoginThrottle = LoginThrottle()) {
+    /// Creates the app; `loginThrottle` defaults to the store's own (shared by every desk on a PostgreSQL store).
+    public init(store: any ReviewDeskStore, secureCookies: Bool, timeZone: TimeZone? = nil,
+                loginThrottle: (any LoginThrottling)? = nil) {
         self.store = store
         self.secureCookies = secureCookies
         self.timeZone = timeZone ?? store.timeZone
-        self.loginThrottle = loginThrottle
+        self.loginThrottle = loginThrottle ?? store.loginThrottle
     }
 
     /// Whether `host` is a loopback address, where cookies may go without `Secure`.
@@ -71,7 +74,7 @@ public struct ReviewApp: Sendable {
                 return forbidden("CSRF token missing or wrong")
             }
             let name = form.username ?? ""
-            if case .locked(let wait) = await loginThrottle.begin(name, from: context.clientAddress) {
+            if case .locked(let wait) = try await loginThrottle.begin(name, from: context.clientAddress) {
                 let minutes = Int((wait / 60).rounded(.up))
                 var response = self.page("login", request: request, session: nil,
                                          values: ["csrf": cookie, "locked": "\(max(1, minutes))"])
@@ -83,7 +86,7 @@ public struct ReviewApp: Sendable {
             guard let user = try await store.verifyPassword(name: name, password: form.password ?? "") else {
                 return Response(status: .seeOther, headers: [.location: "/login?error=1"])
             }
-            await loginThrottle.succeeded(name, from: context.clientAddress)
+            try await loginThrottle.succeeded(name, from: context.clientAddress)
             let (token, _) = try await store.createSession(for: user)
             var response = Response(status: .seeOther, headers: [.location: "/"])
             response.setCookie(Cookie(name: CookieName.session, value: token, path: "/", secure: secureCookies,
@@ -149,7 +152,9 @@ public struct ReviewApp: Sendable {
 
     // MARK: - Evidence
 
-    /// The file whose SHA-256 is `hash`, if a case references it. The path comes from the store, never the request.
+    /// The file whose SHA-256 is `hash`, if a case references it and its bytes still have that hash. The path
+    /// comes from the store, never the request; on a shared evidence folder another host wrote the file, so what
+    /// is read is checked before it is served.
     func evidence(_ hash: String) async throws -> Response {
         guard isToken(hash) else {
             return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -157,6 +162,10 @@ public struct ReviewApp: Sendable {
         }
         guard let ref = try await store.evidence(sha256: hash),
               let data = FileManager.default.contents(atPath: store.evidence.path(of: ref)) else { return notFound() }
+        guard SHA256.hex(of: data) == ref.sha256 else {
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "evidence file does not match its SHA-256; not served\n")))
+        }
         return Response(status: .ok, headers: [.contentType: ref.mediaType, .cacheControl: "private, max-age=86400"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

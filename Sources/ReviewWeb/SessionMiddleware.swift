@@ -16,7 +16,7 @@ enum CookieName {
 /// without one: `401` for the JSON API and evidence, a redirect to `/login` for pages.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = ReviewContext
-    let store: SQLiteCaseStore
+    let store: any AccountStore
     /// Paths that work without a session (the login page and the app's own health endpoints).
     let publicPaths: Set<String>
 

@@ -48,6 +48,7 @@ enum Templates {
 
     static let queue = """
         {{> head}}<h1>{{t.queue}} <small id="count">{{count}} {{t.cases}}</small></h1>{{> done}}
+        <p id="live" role="status" hidden><a href="">{{t.liveNew}}</a> <span id="live-cases"></span></p>
         <form method="get" action="/" class="filters">
         <label>{{t.camera}} <select name="camera"><option value="">{{t.all}}</option>{{#cameras}}<option{{#selected}} selected{{/selected}}>{{value}}</option>{{/cameras}}</select></label>
         <label>{{t.rule}} <select name="rule"><option value="">{{t.all}}</option>{{#rules}}<option{{#selected}} selected{{/selected}}>{{value}}</option>{{/rules}}</select></label>

@@ -7,7 +7,7 @@ struct Cases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the draft cases in a case store.")
 
-    @Option(help: "The case database (SQLite file).")
+    @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
     var db = "streetwatch.sqlite"
 
     @Option(help: "Only cases with this status: draft, confirmed or rejected.")
@@ -26,52 +26,41 @@ struct Cases: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try openExistingStore(db)
-        var query = CaseQuery(status: status, camera: camera, limit: limit)
-        if let since { query.firstSeenFrom = try parseTime(since, timeZone: store.timeZone) }
-        let cases = try await store.cases(query)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            let records = cases.map { CaseJSON($0, timeZone: store.timeZone) }
-            print(String(decoding: try encoder.encode(records), as: UTF8.self))
-            return
+        try await openExistingStore(db).withReady { store in
+            var query = CaseQuery(status: status, camera: camera, limit: limit)
+            if let since { query.firstSeenFrom = try parseTime(since, timeZone: store.timeZone) }
+            let cases = try await store.cases(query)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+                let records = cases.map { CaseJSON($0, timeZone: store.timeZone) }
+                print(String(decoding: try encoder.encode(records), as: UTF8.self))
+                return
+            }
+            if cases.isEmpty {
+                print("no cases")
+                return
+            }
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            formatter.timeZone = store.timeZone
+            var rows = [["CASE", "STATUS", "CAMERA", "CATEGORY", "FIRST SEEN (\(utcOffsetText(store.timeZone)))", "DWELL", "EVIDENCE", "ADDRESS"]]
+            for c in cases {
+                rows.append([
+                    c.caseNumber ?? "-", c.status.rawValue + (c.incidentState == .closed ? "" : "*"), c.camera.id,
+                    "\(c.category.code) \(c.category.name)", formatter.string(from: c.firstSeen),
+                    String(format: "%.0fs", c.dwell),
+                    EvidenceRole.allCases.filter { c.evidence[$0] != nil }.map(\.rawValue).joined(separator: ","),
+                    c.location.address,
+                ])
+            }
+            print(alignedTable(rows))
+            print("\(cases.count) case(s); * = incident still open")
         }
-        if cases.isEmpty {
-            print("no cases")
-            return
-        }
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.timeZone = store.timeZone
-        var rows = [["CASE", "STATUS", "CAMERA", "CATEGORY", "FIRST SEEN (\(utcOffsetText(store.timeZone)))", "DWELL", "EVIDENCE", "ADDRESS"]]
-        for c in cases {
-            rows.append([
-                c.caseNumber ?? "-", c.status.rawValue + (c.incidentState == .closed ? "" : "*"), c.camera.id,
-                "\(c.category.code) \(c.category.name)", formatter.string(from: c.firstSeen),
-                String(format: "%.0fs", c.dwell),
-                EvidenceRole.allCases.filter { c.evidence[$0] != nil }.map(\.rawValue).joined(separator: ","),
-                c.location.address,
-            ])
-        }
-        print(alignedTable(rows))
-        print("\(cases.count) case(s); * = incident still open")
     }
 }
 
 extension CaseStatus: ExpressibleByArgument {}
-
-/// Opens the store at `path`, refusing to create a new, empty one (a typo in `--db` should say so).
-func openExistingStore(_ path: String) throws -> SQLiteCaseStore {
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw CommandFailure("no case database at \(path) (give --db)")
-    }
-    do {
-        return try SQLiteCaseStore(path: path)
-    } catch {
-        throw CommandFailure("cannot open \(path): \(error)")
-    }
-}
 
 /// An ISO 8601 time (with or without fractional seconds; a bare date is midnight in `timeZone`, the group's) or
 /// Unix seconds.

@@ -168,7 +168,7 @@ struct Evaluate: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: temporary) }
         var scratch = group
         scratch.store = StoreConfig(databasePath: temporary.appendingPathComponent("cases.sqlite").path)
-        let store = try openStore(scratch)
+        let store = try openStore(scratch).store
         var logger = Logger(label: "streetwatch.evaluate")
         logger.logLevel = .warning
         var scores: [ClipScore] = []

@@ -19,7 +19,7 @@ struct Export: AsyncParsableCommand {
         case jsonl
     }
 
-    @Option(help: "The case database (SQLite file).")
+    @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
     var db: String
 
     @Option(help: "Export cases confirmed at or after this time (ISO 8601, a date, or Unix seconds).")
@@ -32,22 +32,23 @@ struct Export: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let store = try openExistingStore(db)
-        let from = try parseTime(since, timeZone: store.timeZone)
-        let cases = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
-        var text = ""
-        for c in cases {
-            text += try PlatformCase(c, timeZone: store.timeZone).jsonLine() + "\n"
+        try await openExistingStore(db).withReady { store in
+            let from = try parseTime(since, timeZone: store.timeZone)
+            let cases = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
+            var text = ""
+            for c in cases {
+                text += try PlatformCase(c, timeZone: store.timeZone).jsonLine() + "\n"
+            }
+            guard let output else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                throw CommandFailure("cannot write \(output): \(error)")
+            }
+            FileHandle.standardError.write(Data("\(cases.count) confirmed case(s) written to \(output)\n".utf8))
         }
-        guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw CommandFailure("cannot write \(output): \(error)")
-        }
-        FileHandle.standardError.write(Data("\(cases.count) confirmed case(s) written to \(output)\n".utf8))
     }
 }

@@ -19,7 +19,7 @@ struct Push: AsyncParsableCommand {
             an operator to withdraw on the platform; the exit status is 1 then too.
             """)
 
-    @Option(help: "The case database (SQLite file).")
+    @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
     var db: String
 
     @Option(help: "Push cases confirmed at or after this time (ISO 8601, a date, or Unix seconds).")
@@ -63,44 +63,45 @@ struct Push: AsyncParsableCommand {
             }
             token = value
         }
-        let store = try openExistingStore(db)
-        let from = try parseTime(since, timeZone: store.timeZone)
-        let selected = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
-        let delivered = again ? [] : try await store.alreadyDelivered()
-        let cases = selected.filter { !delivered.contains($0.caseNumber ?? "") }
-        if cases.count < selected.count {
-            printError("\(selected.count - cases.count) case(s) already delivered, not sent again (--again sends them)")
-        }
-        let pusher = WebhookPusher(.init(url: webhook, bearerToken: token, attempts: attempts,
-                                         requestTimeout: Double(timeout), timeZone: store.timeZone))
-        let summary = await pusher.push(cases) { event in
-            switch event {
-            case .retrying(let number, let attempt, let reason, let delay):
-                let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-                printError("\(number): attempt \(attempt) failed: \(reason); retrying in "
-                           + String(format: "%.1f", seconds) + " s")
-            case .finished(let outcome):
-                switch outcome.result {
-                case .delivered(let status):
-                    print("delivered \(outcome.caseNumber) (HTTP \(status), \(outcome.attempts) attempt(s))")
-                case .failed(let reason):
-                    print("failed \(outcome.caseNumber): \(reason)")
+        try await openExistingStore(db).withReady { store in
+            let from = try parseTime(since, timeZone: store.timeZone)
+            let selected = try await store.cases(CaseQuery(status: .confirmed, decidedFrom: from))
+            let delivered = again ? [] : try await store.alreadyDelivered()
+            let cases = selected.filter { !delivered.contains($0.caseNumber ?? "") }
+            if cases.count < selected.count {
+                printError("\(selected.count - cases.count) case(s) already delivered, not sent again (--again sends them)")
+            }
+            let pusher = WebhookPusher(.init(url: webhook, bearerToken: token, attempts: attempts,
+                                             requestTimeout: Double(timeout), timeZone: store.timeZone))
+            let summary = await pusher.push(cases) { event in
+                switch event {
+                case .retrying(let number, let attempt, let reason, let delay):
+                    let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                    printError("\(number): attempt \(attempt) failed: \(reason); retrying in "
+                               + String(format: "%.1f", seconds) + " s")
+                case .finished(let outcome):
+                    switch outcome.result {
+                    case .delivered(let status):
+                        print("delivered \(outcome.caseNumber) (HTTP \(status), \(outcome.attempts) attempt(s))")
+                    case .failed(let reason):
+                        print("failed \(outcome.caseNumber): \(reason)")
+                    }
                 }
             }
+            let byNumber = Dictionary(cases.map { ($0.caseNumber ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+            for outcome in summary.delivered {
+                if let draft = byNumber[outcome.caseNumber] { try await store.recordDelivery(of: draft) }
+            }
+            let failed = summary.failed.count
+            printError("\(summary.delivered.count) delivered, \(failed) failed of \(summary.outcomes.count) confirmed "
+                       + "case(s) to \(redactingCredentials(in: url))")
+            let withdrawn = try await store.takeWithdrawnVerdicts()
+            for verdict in withdrawn {
+                print("withdrawn \(verdict.caseNumber): delivered \(verdict.deliveredAt.ISO8601Format()), now \(verdict.status.rawValue); "
+                      + "withdraw it on the platform")
+            }
+            if failed > 0 || !withdrawn.isEmpty { throw ExitCode(1) }
         }
-        let byNumber = Dictionary(cases.map { ($0.caseNumber ?? "", $0) }, uniquingKeysWith: { a, _ in a })
-        for outcome in summary.delivered {
-            if let draft = byNumber[outcome.caseNumber] { try await store.recordDelivery(of: draft) }
-        }
-        let failed = summary.failed.count
-        printError("\(summary.delivered.count) delivered, \(failed) failed of \(summary.outcomes.count) confirmed "
-                   + "case(s) to \(redactingCredentials(in: url))")
-        let withdrawn = try await store.takeWithdrawnVerdicts()
-        for verdict in withdrawn {
-            print("withdrawn \(verdict.caseNumber): delivered \(verdict.deliveredAt.ISO8601Format()), now \(verdict.status.rawValue); "
-                  + "withdraw it on the platform")
-        }
-        if failed > 0 || !withdrawn.isEmpty { throw ExitCode(1) }
     }
 
     private func printError(_ line: String) {

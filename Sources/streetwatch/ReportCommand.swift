@@ -14,7 +14,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "md, html, csv or json.")
     var format: ReportFormat = .md
 
-    @Option(help: "The case database (SQLite file).")
+    @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
     var db = "streetwatch.sqlite"
 
     @Option(help: "Time zone for months and the year (tz name); default the group's utc_offset recorded in the store.")
@@ -27,9 +27,10 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openExistingStore(db)
-        let report = try await YearlyReport.build(year: year, store: store, timeZone: try namedTimeZone(timeZone) ?? store.timeZone)
-        print(try report.rendered(as: format), terminator: "")
+        try await openExistingStore(db).withReady { store in
+            let report = try await YearlyReport.build(year: year, store: store, timeZone: try namedTimeZone(timeZone) ?? store.timeZone)
+            print(try report.rendered(as: format), terminator: "")
+        }
     }
 }
 

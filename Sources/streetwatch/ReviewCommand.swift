@@ -28,7 +28,7 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(help: "The reviewer's account name.")
     var reviewer: String
 
-    @Option(help: "The case database (SQLite file).")
+    @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
     var db = "streetwatch.sqlite"
 
     func run() async throws {
@@ -45,12 +45,13 @@ struct ReviewCommand: AsyncParsableCommand {
             }
             verdict = .reject(why, note: note)
         }
-        let store = try openExistingStore(db)
-        do {
-            let entry = try await store.review(caseNumber: caseNumber, verdict: verdict, reviewer: reviewer)
-            print("\(caseNumber): \(entry.before) → \(entry.after) by \(reviewer)")
-        } catch let error as ReviewError {
-            throw CommandFailure("\(error)")
+        try await openExistingStore(db).withReady { store in
+            do {
+                let entry = try await store.review(caseNumber: caseNumber, verdict: verdict, reviewer: reviewer)
+                print("\(caseNumber): \(entry.before) → \(entry.after) by \(reviewer)")
+            } catch let error as ReviewError {
+                throw CommandFailure("\(error)")
+            }
         }
     }
 }

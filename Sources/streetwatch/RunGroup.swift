@@ -24,29 +24,34 @@ struct RunGroup: AsyncParsableCommand {
         let group = try loadGroup(config)
         var logger = Logger(label: "streetwatch")
         logger[metadataKey: "group"] = "\(group.group.id)"
-        let store = try openStore(group)
+        let opened = try openStore(group)
         let metrics = GroupMetrics(group: group.group.id, cameras: group.cameras.map {
             ($0.id, $0.analysisFPS ?? group.defaults.analysisFPS)
         })
         let (host, port) = try listen.map(parseListenAddress) ?? (group.server.host, group.server.port)
-        // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
-        let router = ReviewApp(store: store, secureCookies: group.server.secureCookies || !ReviewApp.isLoopback(host))
-            .router(publicPaths: ["/metrics", "/health"])
-        Self.addRoutes(to: router, metrics: metrics)
-        let limits = ServerLimits()
-        let web = Application(router: router, server: limits.server,
-                              configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
-                              logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
-        for camera in group.cameras {
-            let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
-            services.append(.init(service: CameraService(supervisor: CameraSupervisor(worker: worker, metrics: metrics))))
-            logger.info("camera \(camera.id): \(camera.displayURL)")
+        let postgres = opened.postgres != nil
+        try await opened.runServices(logger: logger) { [logger] store in
+            // Before any camera starts: a camera another process runs is refused, not analysed twice. Before the
+            // group is recorded too, so a refused start leaves the camera listed under the group that runs it.
+            try await store.claimCameras(group.cameras.map(\.id), group: group.group.id)
+            if postgres { try await store.register(group) }
+            // The review UI shares the server: /metrics and /health stay open, everything else needs a login.
+            let router = ReviewApp(store: store, secureCookies: group.server.secureCookies || !ReviewApp.isLoopback(host))
+                .router(publicPaths: ["/metrics", "/health"])
+            Self.addRoutes(to: router, metrics: metrics)
+            let limits = ServerLimits()
+            let web = Application(router: router, server: limits.server,
+                                  configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
+                                  logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
+            for camera in group.cameras {
+                let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
+                services.append(.init(service: CameraService(supervisor: CameraSupervisor(worker: worker, metrics: metrics))))
+                logger.info("camera \(camera.id): \(camera.displayURL)")
+            }
+            logger.info("serving /metrics and /health on http://\(host):\(port)")
+            return services
         }
-        logger.info("serving /metrics and /health on http://\(host):\(port)")
-        let lifecycle = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                          logger: logger))
-        try await lifecycle.run()
     }
 
     /// `/metrics` in the Prometheus text format; `/health` answers 200 with each camera's state.

@@ -45,37 +45,40 @@ struct Scan: AsyncParsableCommand {
         guard let cameraConfig = group.camera(id: camera) else {
             throw CommandFailure("\(config): no camera '\(camera)' (cameras: \(group.cameras.map(\.id).joined(separator: ", ")))")
         }
-        let store = try openStore(group)
-        var logger = Logger(label: "streetwatch.scan")
-        logger.logLevel = json ? .warning : .info
-        let worker = CameraWorker(group: group, camera: cameraConfig, store: store, logger: logger)
-        var results: [ScanResult] = []
-        var explicitStart = start.flatMap { ISO8601DateFormatter().date(from: $0) }
-        for file in files {
-            guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure("\(file): no such file") }
-            let info: ProbeReport
-            do {
-                info = try probe(url: file, sampleSeconds: 0)
-            } catch {
-                throw CommandFailure("cannot read \(file): \(error)")
+        let opened = try openStore(group)
+        try await opened.withReady { store in
+            try await recordGroup(group, in: opened)
+            var logger = Logger(label: "streetwatch.scan")
+            logger.logLevel = json ? .warning : .info
+            let worker = CameraWorker(group: group, camera: cameraConfig, store: store, logger: logger)
+            var results: [ScanResult] = []
+            var explicitStart = start.flatMap { ISO8601DateFormatter().date(from: $0) }
+            for file in files {
+                guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure("\(file): no such file") }
+                let info: ProbeReport
+                do {
+                    info = try probe(url: file, sampleSeconds: 0)
+                } catch {
+                    throw CommandFailure("cannot read \(file): \(error)")
+                }
+                let origin = explicitStart ?? recordingStart(file: file, info: info.stream)
+                explicitStart = nil
+                let started = Date()
+                let summary = try await scanRecording(file, worker: worker, origin: origin, progressTotal: info.stream.duration,
+                                                      showProgress: !json)
+                results.append(ScanResult(file: file, start: isoTime(origin, timeZone: group.timeZone),
+                                          seconds: Date().timeIntervalSince(started), summary: summary))
             }
-            let origin = explicitStart ?? recordingStart(file: file, info: info.stream)
-            explicitStart = nil
-            let started = Date()
-            let summary = try await scanRecording(file, worker: worker, origin: origin, progressTotal: info.stream.duration,
-                                                  showProgress: !json)
-            results.append(ScanResult(file: file, start: isoTime(origin, timeZone: group.timeZone),
-                                      seconds: Date().timeIntervalSince(started), summary: summary))
-        }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
-        } else {
-            for result in results {
-                let s = result.summary
-                print(String(format: "%@: %d frames in %.1f s, %d draft case(s) created, %d case event(s), %d evidence file(s), %d evidence failure(s)",
-                             result.file, s.frames, result.seconds, s.draftsCreated, s.caseEvents, s.evidenceAttached, s.evidenceFailures))
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+                print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            } else {
+                for result in results {
+                    let s = result.summary
+                    print(String(format: "%@: %d frames in %.1f s, %d draft case(s) created, %d case event(s), %d evidence file(s), %d evidence failure(s)",
+                                 result.file, s.frames, result.seconds, s.draftsCreated, s.caseEvents, s.evidenceAttached, s.evidenceFailures))
+                }
             }
         }
     }
@@ -103,21 +106,4 @@ struct ScanResult: Codable {
 extension Date {
     /// Whole seconds, so a start derived from file times is the same on every scan.
     func rounded() -> Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded()) }
-}
-
-/// Opens (creating it and its folder if needed) the group's case store, in the group's time zone and with the
-/// group and its cameras recorded in it; temporary files that killed processes left are removed.
-func openStore(_ group: GroupConfig) throws -> SQLiteCaseStore {
-    let path = group.store.databasePath
-    do {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
-        let store = try SQLiteCaseStore(path: path, group: group)
-        // Temporary files of a writer that was killed (kill -9, power loss) are never renamed into place.
-        store.evidence.removeLeftoverTemporaryFiles()
-        ScratchClips.removeLeftovers()
-        return store
-    } catch {
-        throw CommandFailure("cannot open the case store \(path): \(error)")
-    }
 }

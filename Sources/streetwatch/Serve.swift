@@ -4,14 +4,18 @@ import Hummingbird
 import Logging
 import Pipeline
 import ReviewWeb
+import ServiceLifecycle
 
 /// `streetwatch serve`: the review web UI and JSON API on a case store, without analysing cameras.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the review web UI and JSON API (login with accounts from `streetwatch user add`).")
 
-    @Option(help: "The case database (SQLite file).")
+    @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
     var db = "streetwatch.sqlite"
+
+    @Option(help: "The folder holding evidence/ for a postgres:// store (the shared directory the groups write).")
+    var evidence: String?
 
     @Option(help: "Listen address host:port. Cookies are marked Secure unless the host is loopback; put HTTPS in front then.")
     var listen = "127.0.0.1:8080"
@@ -38,18 +42,22 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openExistingStore(db)
-        let zone = try namedTimeZone(timeZone) ?? store.timeZone
+        let opened = try openExistingStore(db, evidence: evidence)
         let (host, port) = try parseListenAddress(listen)
-        let app = ReviewApp(store: store, secureCookies: secureCookies || !ReviewApp.isLoopback(host), timeZone: zone)
-        let router = app.router(publicPaths: ["/health"])
-        router.get("health") { _, _ in "ok\n" }
+        let named = try namedTimeZone(timeZone)
+        let secure = secureCookies || !ReviewApp.isLoopback(host)
         let limits = ServerLimits(idleTimeout: idleTimeout, maxConnections: maxConnections)
-        let web = Application(router: router, server: limits.server,
-                              configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
-                              onServerRunning: { _ in FileHandle.standardOutput.write(Data("ready http://\(host):\(port)\n".utf8)) },
-                              logger: Logger(label: "streetwatch"))
-        try await web.runService()
+        let logger = Logger(label: "streetwatch")
+        try await opened.runServices(logger: logger) { store in
+            let app = ReviewApp(store: store, secureCookies: secure, timeZone: named ?? store.timeZone)
+            let router = app.router(publicPaths: ["/health"])
+            router.get("health") { _, _ in "ok\n" }
+            let web = Application(router: router, server: limits.server,
+                                  configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
+                                  onServerRunning: { _ in FileHandle.standardOutput.write(Data("ready http://\(host):\(port)\n".utf8)) },
+                                  logger: logger)
+            return [.init(service: web)]
+        }
     }
 }
 

@@ -21,17 +21,25 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "reviewer or admin.")
         var role: UserRole = .reviewer
 
-        @Option(help: "The case database (SQLite file); created when missing.")
+        @Option(help: "The case database: an SQLite file (created when missing), or a postgres:// URL (password from PGPASSWORD).")
         var db = "streetwatch.sqlite"
 
         func run() async throws {
-            let store: SQLiteCaseStore
-            do { store = try SQLiteCaseStore(path: db) } catch { throw CommandFailure("cannot open \(db): \(error)") }
+            let opened: OpenedStore
+            if PostgresSettings.isURL(db) {
+                opened = try openExistingStore(db)
+            } else {
+                do { opened = OpenedStore(store: try SQLiteCaseStore(path: db), postgres: nil) } catch {
+                    throw CommandFailure("cannot open \(db): \(error)")
+                }
+            }
             let password = try readPassword()
-            do {
-                try await store.addUser(name: name, role: role, password: password)
-            } catch let error as AccountError {
-                throw CommandFailure("\(error)")
+            try await opened.withReady { store in
+                do {
+                    try await store.addUser(name: name, role: role, password: password)
+                } catch let error as AccountError {
+                    throw CommandFailure("\(error)")
+                }
             }
             print("added \(role.rawValue) \(name)")
         }
@@ -46,18 +54,19 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Change the role too: reviewer or admin.")
         var role: UserRole?
 
-        @Option(help: "The case database (SQLite file).")
+        @Option(help: "The case database: an SQLite file, or a postgres:// URL (password from PGPASSWORD).")
         var db = "streetwatch.sqlite"
 
         func run() async throws {
-            let store = try openExistingStore(db)
-            let password = try readPassword()
-            do {
-                try await store.setPassword(name: name, password: password, role: role)
-            } catch let error as AccountError {
-                throw CommandFailure("\(error)")
+            try await openExistingStore(db).withReady { store in
+                let password = try readPassword()
+                do {
+                    try await store.setPassword(name: name, password: password, role: role)
+                } catch let error as AccountError {
+                    throw CommandFailure("\(error)")
+                }
+                print("password of \(name) changed")
             }
-            print("password of \(name) changed")
         }
     }
 }

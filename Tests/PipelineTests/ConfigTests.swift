@@ -27,6 +27,33 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
 }
 
 @Suite struct ConfigTests {
+    @Test func aPostgresStoreTakesItsPasswordFromTheEnvironmentAndNeedsAnEvidenceFolder() throws {
+        func yaml(_ store: String) -> String {
+            """
+            group: {id: g}
+            store: \(store)
+            cameras:
+              - id: cam-1
+                url: rtsp://10.0.0.7/102
+                location: {address: A, lon: 1, lat: 1, grid_code: 000000000000001}
+                rules: [{type: abandoned-object, category: "06010"}]
+            """
+        }
+        #expect(problems(yaml("{database: 'postgres://sw:hunter2@db/cases', evidence: /srv/sw}")) == """
+            group.yaml:2:19: store.database: the URL must not carry a password: put it in the environment variable PGPASSWORD
+            """)
+        #expect(problems(yaml("{database: 'postgres://sw@db/cases'}")) == """
+            group.yaml:2:19: store.database: a PostgreSQL database needs store.evidence: the folder (shared by every host) that holds evidence/
+            """)
+        #expect(problems(yaml("{database: cases.sqlite, evidence: /srv/sw}")) == """
+            group.yaml:2:43: store.evidence: only with a PostgreSQL database: an SQLite store keeps evidence/ beside its file
+            """)
+        let config = try GroupConfig.parse(yaml: yaml("{database: 'postgres://sw@${PGHOST}/cases', password_env: CITY_PG, evidence: /srv/sw}"),
+                                           environment: ["PGHOST": "db.city.local"])
+        #expect(config.store.isPostgres && config.store.databasePath == "postgres://sw@db.city.local/cases")
+        #expect(config.store.passwordVariable == "CITY_PG" && config.store.evidencePath == "/srv/sw/evidence")
+    }
+
     @Test func mainStreamEvidenceURLIsRefusedUntilSupported() {
         let yaml = """
             group: {id: g}

@@ -88,27 +88,6 @@ struct StoreEvidenceTests {
         #expect(store.evidence.storedFiles() == [ref])
     }
 
-    @Test func aNewCaseAwaitsItsThreeFilesUntilEachIsAttachedOrMarkedMissing() async throws {
-        let folder = try CaseFixture.temporaryFolder()
-        defer { CaseFixture.cleanup(folder) }
-        let store = try SQLiteCaseStore(path: folder + "/cases.sqlite")
-        var t = IncidentTracker(cameraID: CaseFixture.camera.id)
-        let event = t.ingest(CaseFixture.finding(.start, first: 1, last: 61), context: CaseFixture.context(),
-                             clock: CaseFixture.origin)[0]
-        let key = try await store.apply(event).incidentKey
-        func due() async throws -> [String] {
-            try await store.evidenceDue(camera: CaseFixture.camera.id)
-                .map { "\($0.role.rawValue):\($0.missingReason ?? "awaited")" }.sorted()
-        }
-        #expect(try await due() == ["after:awaited", "before:awaited", "clip:awaited"])
-        try await store.attachEvidence([1, 2, 3], fileExtension: "jpg", role: .after, toIncident: key)
-        try await store.markEvidenceMissing(.clip, toIncident: key, reason: "the process stopped")
-        #expect(try await due() == ["before:awaited", "clip:the process stopped"])
-        // Applying the same event again (a restart resuming the incident) owes nothing new.
-        try await store.apply(event)
-        #expect(try await due() == ["before:awaited", "clip:the process stopped"])
-    }
-
     @Test func aDeadWritersTemporaryFileIsRemovedAtOnceALiveOnesIsKept() throws {
         let folder = try CaseFixture.temporaryFolder()
         defer { CaseFixture.cleanup(folder) }

@@ -32,7 +32,13 @@ public enum ReviewSeed {
     /// - Parameter bcryptCost: low in tests; hashing at the default cost takes a quarter second each.
     public static func store(in folder: String, bcryptCost: UInt8 = 4) async throws -> (SQLiteCaseStore, [String]) {
         let store = try SQLiteCaseStore(path: folder + "/cases.sqlite", timeZone: timeZone)
-        try store.register(group: group.0, name: group.1, utcOffset: group.2, cameras: cameras.map {
+        return (store, try await seed(store, bcryptCost: bcryptCost))
+    }
+
+    /// Fills any store (both backends) with the 20 drafts, their evidence, two accounts and two hours of status
+    /// samples; returns the case numbers, oldest first.
+    public static func seed(_ store: any CaseWriting & AccountStore, bcryptCost: UInt8 = 4) async throws -> [String] {
+        try await store.register(group: group.0, name: group.1, utcOffset: group.2, cameras: cameras.map {
             RegisteredCamera(id: $0.0, name: $0.1, group: group.0, groupName: group.1, configuredFPS: 5)
         })
         var numbers: [String] = []
@@ -62,7 +68,7 @@ public enum ReviewSeed {
             try await store.record(CameraStatusSample(camera: cameras[1].0, at: at, state: minute < 60 ? .online : .offline,
                                                       fpsAnalysed: minute < 60 ? 4 : 0, drops: 0))
         }
-        return (store, numbers.sorted { a, b in a < b })
+        return numbers.sorted { a, b in a < b }
     }
 
     /// Draft `index`: months January to October, rule `abandoned-object` for 14 and `stationary-occupancy` for 6.
@@ -96,7 +102,7 @@ public enum ReviewSeed {
 
     /// Adds `count` more drafts (camera one, one a minute from 2026-11-01 03:00 +08:00) with pictures and a clip,
     /// for runs longer than the 20 seeded ones; returns their numbers, oldest first.
-    public static func addDrafts(_ count: Int, to store: SQLiteCaseStore) async throws -> [String] {
+    public static func addDrafts(_ count: Int, to store: any CaseWriting) async throws -> [String] {
         var numbers: [String] = []
         for i in 0..<count {
             var draft = makeDraft(index: i, camera: CameraRef(id: cameras[0].0, name: cameras[0].1))
@@ -119,7 +125,7 @@ public enum ReviewSeed {
 
     /// The last two hours as `run` would have recorded them: camera one online with a picture, camera two offline
     /// for the last half hour.
-    public static func recordLiveCameras(in store: SQLiteCaseStore, now: Date = Date()) async throws {
+    public static func recordLiveCameras(in store: any CaseWriting, now: Date = Date()) async throws {
         for minute in stride(from: 120, through: 0, by: -1) {
             let at = now.addingTimeInterval(-Double(minute) * 60)
             try await store.record(CameraStatusSample(camera: cameras[0].0, at: at, state: .online, fpsAnalysed: 4.9,

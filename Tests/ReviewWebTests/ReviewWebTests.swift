@@ -122,6 +122,11 @@ struct ReviewWebTests {
                 #expect((400..<500).contains(response.status.code), "\(path): \(response.status)")
                 #expect(!String(buffer: response.body).contains("SQLite format"))
             }
+            // A file changed on disk (a damaged or tampered shared folder) is not served as evidence.
+            try Data([1, 2, 3]).write(to: URL(fileURLWithPath: f.store.evidence.path(of: ref)))
+            let changed = try await client.execute(uri: "/evidence/\(ref.sha256)", method: .get, headers: [.cookie: cookie])
+            #expect(changed.status == .internalServerError)
+            #expect(String(buffer: changed.body) == "evidence file does not match its SHA-256; not served\n")
         }
     }
 

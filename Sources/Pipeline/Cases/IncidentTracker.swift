@@ -28,7 +28,7 @@ public struct TrackerOptions: Sendable, Hashable {
 }
 
 /// What the tracker tells the store: a case to create, to update, or whose incident is over.
-/// Each carries the whole draft so persisting is one upsert (``CaseStore/apply(_:)``).
+/// Each carries the whole draft so persisting is one upsert (``CaseWriting/apply(_:)``).
 public enum CaseEvent: Sendable, Hashable {
     /// A new incident: create its draft case.
     case opened(DraftCase)
@@ -105,7 +105,7 @@ public struct IncidentTracker: Sendable {
         return "\(camera)|\(rule)|\(zone)|\(origin)|\(first)"
     }
 
-    /// Re-seeds the tracker after a restart from the store's open incidents (``CaseStore/openIncidents(camera:)``).
+    /// Re-seeds the tracker after a restart from the store's open incidents (``CaseWriting/openIncidents(camera:)``).
     ///
     /// Incidents that were active at the stop are held until `resumedAt`, so the re-created detector's new track
     /// for the same object re-attaches instead of opening a second case. Other cameras' drafts are ignored.

@@ -87,25 +87,47 @@ public struct GroupInfo: Sendable, Hashable {
     }
 }
 
-/// `store`: the case database; evidence files live in `evidence/` beside it.
+/// `store`: the case database and where evidence files go.
 ///
 /// Config keys (`${VAR}` is replaced from the environment, e.g. systemd's `${STATE_DIRECTORY}`; relative paths
 /// are taken from the config file's folder):
-/// - `database` (path, required): the SQLite file.
+/// - `database` (path or URL, required): the SQLite file, or a `postgres://user@host:port/database` URL
+///   (`postgres://user@/database?host=/socket/folder` for a unix socket; never with a password in it) shared by
+///   many groups.
+/// - `password_env` (string, default `PGPASSWORD`): the environment variable holding the PostgreSQL password.
+/// - `evidence` (path; PostgreSQL only, and required there): the folder that holds `evidence/`, on a filesystem
+///   every host of the store mounts. An SQLite store keeps `evidence/` beside its file.
 public struct StoreConfig: Sendable, Hashable {
-    /// Absolute (or as given, for configs parsed from a string without a folder) database path.
+    /// Absolute (or as given, for configs parsed from a string without a folder) database path, or the
+    /// `postgres://` URL.
     public var databasePath: String
+    /// The environment variable with the PostgreSQL password.
+    public var passwordVariable: String
+    /// The folder holding `evidence/`; `nil` for the database's folder.
+    public var evidenceDirectory: String?
 
     /// Creates a store config.
-    public init(databasePath: String) {
+    public init(databasePath: String, passwordVariable: String = "PGPASSWORD", evidenceDirectory: String? = nil) {
         self.databasePath = databasePath
+        self.passwordVariable = passwordVariable
+        self.evidenceDirectory = evidenceDirectory
     }
 
-    /// The evidence folder `SQLiteCaseStore` writes: `/var/lib/sw/cases.sqlite` → `/var/lib/sw/evidence`.
-    public var evidencePath: String {
+    /// Whether ``databasePath`` is a PostgreSQL URL.
+    public var isPostgres: Bool { PostgresSettings.isURL(databasePath) }
+
+    /// The folder that holds `evidence/`: the configured one, else the database's folder.
+    public var evidenceBase: String {
+        if let evidenceDirectory { return evidenceDirectory }
         let folder = (databasePath as NSString).deletingLastPathComponent
-        return (folder.isEmpty ? "." : folder) + "/evidence"
+        return folder.isEmpty ? "." : folder
     }
+
+    /// The evidence folder: `/var/lib/sw/cases.sqlite` → `/var/lib/sw/evidence`.
+    public var evidencePath: String { evidenceBase + "/evidence" }
+
+    /// What to print for the database: the path, or the URL (which never holds a password).
+    public var displayName: String { databasePath }
 }
 
 /// `server`: the HTTP endpoint for `/metrics` and health.
@@ -274,15 +296,38 @@ func idProblem(_ id: String) -> String? {
 extension StoreConfig: ConfigDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database
+        case passwordEnv = "password_env"
+        case evidence
     }
 
     init(config decoder: any Decoder) throws {
         let f = try FieldReader(decoder, CodingKeys.self)
-        let database = f.string(.database, required: true) { $0.isEmpty ? "must not be empty" : nil }
+        let passwordVariable = f.string(.passwordEnv) {
+            $0.isEmpty || !$0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+                ? "'\($0)' is not an environment variable name" : nil
+        } ?? "PGPASSWORD"
+        var database = f.string(.database, required: true) { $0.isEmpty ? "must not be empty" : nil }
             .flatMap { f.context.expand($0, at: f.path(.database)) }
+            .map { PostgresSettings.isURL($0) ? $0 : f.context.resolvePath($0) }
+        if let url = database, PostgresSettings.isURL(url) {
+            do { _ = try PostgresSettings(url: url, passwordVariable: passwordVariable, environment: [:]) } catch {
+                f.fail(.database, error.description)
+                database = nil
+            }
+        }
+        let evidence = f.string(.evidence) { $0.isEmpty ? "must not be empty" : nil }
+            .flatMap { f.context.expand($0, at: f.path(.evidence)) }
             .map { f.context.resolvePath($0) }
         guard let database else { throw AlreadyRecorded() }
-        self.init(databasePath: database)
+        if !PostgresSettings.isURL(database) && evidence != nil {
+            f.fail(.evidence, "only with a PostgreSQL database: an SQLite store keeps evidence/ beside its file")
+            throw AlreadyRecorded()
+        }
+        if PostgresSettings.isURL(database) && evidence == nil {
+            f.fail(.database, "a PostgreSQL database needs store.evidence: the folder (shared by every host) that holds evidence/")
+            throw AlreadyRecorded()
+        }
+        self.init(databasePath: database, passwordVariable: passwordVariable, evidenceDirectory: evidence)
     }
 }
 
@@ -368,7 +413,7 @@ func utcOffsetProblem(_ text: String) -> String? {
 extension GroupConfig: CustomStringConvertible {
     /// A summary, one line per camera; camera URLs appear as written and redacted (see ``CameraConfig``).
     public var description: String {
-        (["group \(group.id) \"\(group.name)\": \(cameras.count) cameras, \(ruleCount) rules, store \(store.databasePath)"]
+        (["group \(group.id) \"\(group.name)\": \(cameras.count) cameras, \(ruleCount) rules, store \(store.displayName)"]
             + cameras.map { "  \($0)" }).joined(separator: "\n")
     }
 }

@@ -32,7 +32,7 @@ extension SQLiteCaseStore {
     }
 
     /// Notes that the webhook took `draft` with its current verdict.
-    public func recordDelivery(of draft: DraftCase, at now: Date = Date()) async throws {
+    public func recordDelivery(of draft: DraftCase, at now: Date) async throws {
         guard let number = draft.caseNumber else { return }
         try await pool.write { db in
             try db.execute(sql: """
@@ -55,7 +55,7 @@ extension SQLiteCaseStore {
 
     /// Delivered confirmations whose case is no longer confirmed and that no push has reported yet; they are
     /// marked reported in the same transaction, so each is handed out once.
-    public func takeWithdrawnVerdicts(at now: Date = Date()) async throws -> [WithdrawnVerdict] {
+    public func takeWithdrawnVerdicts(at now: Date) async throws -> [WithdrawnVerdict] {
         try await pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT p.case_number, p.delivered_at, c.status FROM push_state p JOIN cases c ON c.case_number = p.case_number

@@ -48,7 +48,7 @@ extension SQLiteCaseStore {
     ///   - cost: bcrypt cost (log2 rounds); 12 by default, lower only in tests.
     /// - Throws: ``AccountError`` for a bad name, weak password or a taken name; a database error.
     @discardableResult
-    public func addUser(name: String, role: UserRole, password: String, cost: UInt8 = 12) async throws -> User {
+    public func addUser(name: String, role: UserRole, password: String, cost: UInt8) async throws -> User {
         try Self.checkName(name)
         try Self.checkPassword(password)
         let hash = try await PasswordHashing.shared.hash(password, cost: cost)
@@ -65,7 +65,7 @@ extension SQLiteCaseStore {
 
     /// Replaces a password (and the role, when given); ends the user's web sessions.
     /// - Throws: ``AccountError/noSuchUser(_:)``, ``AccountError/weakPassword(_:)``, or a database error.
-    public func setPassword(name: String, password: String, role: UserRole? = nil, cost: UInt8 = 12) async throws {
+    public func setPassword(name: String, password: String, role: UserRole?, cost: UInt8) async throws {
         try Self.checkPassword(password)
         let hash = try await PasswordHashing.shared.hash(password, cost: cost)
         try await pool.write { db in
@@ -106,14 +106,14 @@ extension SQLiteCaseStore {
         }
     }
 
-    private static func checkName(_ name: String) throws(AccountError) {
+    static func checkName(_ name: String) throws(AccountError) {
         guard (1...64).contains(name.count),
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
             throw .badName(name)
         }
     }
 
-    private static func checkPassword(_ password: String) throws(AccountError) {
+    static func checkPassword(_ password: String) throws(AccountError) {
         if password.count < 8 { throw .weakPassword("shorter than 8 characters") }
         if password.utf8.count > 72 { throw .weakPassword("longer than 72 bytes, which bcrypt would silently cut") }
     }

@@ -229,17 +229,4 @@ extension SQLiteCaseStore {
             }
         }
     }
-
-    /// Status samples of every camera in `period`, grouped by camera id.
-    public func statusSamples(in period: Range<Date>) async throws -> [String: [CameraStatusSample]] {
-        let cameras = try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT camera_id FROM camera_status WHERE at >= ? AND at < ? ORDER BY camera_id",
-                                arguments: [period.lowerBound.timeIntervalSince1970, period.upperBound.timeIntervalSince1970])
-        }
-        var result: [String: [CameraStatusSample]] = [:]
-        for camera in cameras {
-            result[camera] = try await statusSamples(camera: camera, since: period.lowerBound).filter { period.contains($0.at) }
-        }
-        return result
-    }
 }

@@ -69,7 +69,7 @@ public enum ReviewError: Error, Sendable, Hashable, CustomStringConvertible {
 /// miss a verdict.
 extension SQLiteCaseStore {
     /// How long a verdict can be taken back by its reviewer.
-    public static let undoWindow: TimeInterval = 5 * 60
+    public static let undoWindow: TimeInterval = reviewUndoWindow
 
     /// Confirms or rejects a draft.
     /// - Parameters:
@@ -79,7 +79,7 @@ extension SQLiteCaseStore {
     /// - Throws: ``ReviewError``, or a database error; nothing is written then.
     @discardableResult
     public func review(caseNumber: String, verdict: ReviewVerdict, reviewer: String,
-                       at now: Date = Date()) async throws -> AuditEntry {
+                       at now: Date) async throws -> AuditEntry {
         let (status, action, reason): (CaseStatus, AuditEntry.Action, ReviewReason) = switch verdict {
         case .confirm(let note): (.confirmed, .confirm, ReviewReason(reason: nil, note: note))
         case .reject(let why, let note): (.rejected, .reject, ReviewReason(reason: why, note: note))
@@ -106,7 +106,7 @@ extension SQLiteCaseStore {
     /// A reviewer may undo their own verdict within ``undoWindow``; an admin may undo any verdict at any time.
     /// - Throws: ``ReviewError/cannotUndo(_:)`` when not allowed, or a database error.
     @discardableResult
-    public func undo(caseNumber: String, by user: User, at now: Date = Date()) async throws -> AuditEntry {
+    public func undo(caseNumber: String, by user: User, at now: Date) async throws -> AuditEntry {
         try await pool.write { db in
             let current = try Self.status(db, caseNumber)
             guard current != .draft,
@@ -131,7 +131,7 @@ extension SQLiteCaseStore {
     }
 
     /// The audit log of one case (oldest first), or of every case when `caseNumber` is `nil`.
-    public func auditLog(caseNumber: String? = nil) async throws -> [AuditEntry] {
+    public func auditLog(caseNumber: String?) async throws -> [AuditEntry] {
         try await pool.read { db in try Self.audit(db, caseNumber: caseNumber) }
     }
 
@@ -145,6 +145,7 @@ extension SQLiteCaseStore {
     }
 
     /// Appends one line to the audit log (inside the caller's transaction) and returns it.
+    @discardableResult
     static func appendAudit(_ db: Database, at: Date, actor: String, caseNumber: String,
                                     action: AuditEntry.Action, before: CaseStatus, after: CaseStatus,
                                     reason: String?, undoes: Int64?) throws -> AuditEntry {

@@ -93,8 +93,8 @@ public struct QueueRow: Sendable, Hashable {
 extension SQLiteCaseStore {
     /// At most `limit` rows of the queue strictly after `cursor` in the query's order (`backward`: strictly before
     /// it, still returned in the query's order), from indexes only: a page takes the same time at any depth.
-    public func queue(_ query: QueueQuery, after cursor: QueueCursor? = nil, backward: Bool = false,
-                      limit: Int = 50) async throws -> [QueueRow] {
+    public func queue(_ query: QueueQuery, after cursor: QueueCursor?, backward: Bool,
+                      limit: Int) async throws -> [QueueRow] {
         try await pool.read { db in
             var (conditions, arguments) = query.conditions
             // Reading towards newer rows: forward in oldest-first order, backward in newest-first order.

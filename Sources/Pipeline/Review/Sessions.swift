@@ -16,8 +16,8 @@ public struct ReviewSession: Sendable, Hashable {
 extension SQLiteCaseStore {
     /// Starts a session for `user`.
     /// - Returns: the cookie token (shown once) and the session.
-    public func createSession(for user: User, lifetime: TimeInterval = 12 * 3600,
-                              now: Date = Date()) async throws -> (token: String, session: ReviewSession) {
+    public func createSession(for user: User, lifetime: TimeInterval,
+                              now: Date) async throws -> (token: String, session: ReviewSession) {
         let token = randomHex(bytes: 32), csrf = randomHex(bytes: 32)
         let expires = now.addingTimeInterval(lifetime)
         try await pool.write { db in
@@ -31,7 +31,7 @@ extension SQLiteCaseStore {
     }
 
     /// The live session for a cookie token, or `nil` (unknown, expired, or not 64 hex digits).
-    public func session(token: String, now: Date = Date()) async throws -> ReviewSession? {
+    public func session(token: String, now: Date) async throws -> ReviewSession? {
         guard token.utf8.count == 64, token.utf8.allSatisfy({ isHexDigit($0) }) else { return nil }
         return try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
@@ -53,7 +53,7 @@ extension SQLiteCaseStore {
     }
 }
 
-private func isHexDigit(_ c: UInt8) -> Bool {
+func isHexDigit(_ c: UInt8) -> Bool {
     (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c)
 }
 

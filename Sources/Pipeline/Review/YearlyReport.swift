@@ -19,13 +19,13 @@ public struct YearlyReport: Sendable, Hashable, Codable {
     /// Builds the report of `year` from the store.
     /// - Parameter configuredFPS: camera id → configured analysis fps, when a group config is at hand.
     /// - Throws: ``ReportYearError`` when `year` is outside ``years``; a database error.
-    public static func build(year: Int, store: SQLiteCaseStore, timeZone: TimeZone = .current,
+    public static func build(year: Int, store: any CaseReviewing, timeZone: TimeZone = .current,
                              configuredFPS: [String: Double] = [:]) async throws -> YearlyReport {
         let period = try yearRange(year, timeZone: timeZone)
         let records = try await store.reviewRecords(firstSeenIn: period)
-        let samples = try await store.statusSamples(in: period)
-        let coverage = samples.keys.sorted().map {
-            CameraCoverage(camera: $0, samples: samples[$0] ?? [], period: period, configuredFPS: configuredFPS[$0])
+        // From the daily rollup: raw samples are pruned after a while, and a year of them is too many to read.
+        let coverage = try await store.uptimeTotals(in: period).map {
+            CameraCoverage(totals: $0, period: period, configuredFPS: configuredFPS[$0.camera])
         }
         return YearlyReport(year: year, records: records, coverage: coverage, timeZone: timeZone)
     }

@@ -20,6 +20,9 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
     public let clock: C
     /// Seconds between camera status samples written to the store (for uptime reports).
     public var sampleInterval: Double = 60
+    /// Seconds raw status samples are kept; older ones are deleted once a day (and at each start of the camera's
+    /// analysis). The daily uptime rollup, which the camera page and the yearly report read, is kept.
+    public var sampleRetention: Double = 35 * 86_400
     /// Seconds to wait before restarting a failed worker.
     public var restartDelay: Double = 5
     /// The newest full-resolution picture, stored with each status sample for the camera page.
@@ -72,9 +75,14 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
         let ticker = Task {
             // The first sample soon after start, so the camera page has a picture within seconds, not a minute.
             var wait = min(5, sampleInterval)
+            var lastPrune: C.Instant?
             while !Task.isCancelled {
                 try? await clock.sleep(for: .seconds(wait))
                 await storeSample(camera: camera)
+                if lastPrune.map({ $0.duration(to: clock.now) >= .seconds(86_400) }) ?? true {
+                    lastPrune = clock.now
+                    await pruneSamples(camera: camera)
+                }
                 wait = sampleInterval
             }
         }
@@ -99,6 +107,16 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
                 await storeSample(camera: camera)
             }
         }
+    }
+
+    private func pruneSamples(camera: String) async {
+        do {
+            let deleted = try await worker.store.pruneStatusSamples(camera: camera,
+                                                                    before: Date().addingTimeInterval(-sampleRetention))
+            if deleted > 0 { worker.logger.info("status samples older than the retention deleted", metadata: ["count": "\(deleted)"]) }
+        } catch where !Task.isCancelled {
+            worker.logger.error("status samples not pruned: \(error)")
+        } catch {}
     }
 
     private func storeSample(camera: String) async {

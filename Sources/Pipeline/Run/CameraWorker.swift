@@ -38,7 +38,7 @@ public struct CameraWorker: Sendable {
     /// The camera analysed.
     public let camera: CameraConfig
     /// Where cases and evidence go.
-    public let store: any CaseStore
+    public let store: any CaseWriting
     /// Where problems are reported; the camera id is in its metadata.
     public let logger: Logger
 
@@ -48,7 +48,7 @@ public struct CameraWorker: Sendable {
     static let beforeHorizon: Double = 900
 
     /// Creates a worker for `camera` of `group`.
-    public init(group: GroupConfig, camera: CameraConfig, store: any CaseStore, logger: Logger) {
+    public init(group: GroupConfig, camera: CameraConfig, store: any CaseWriting, logger: Logger) {
         self.group = group
         self.camera = camera
         self.store = store

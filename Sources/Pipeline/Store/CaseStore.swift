@@ -1,92 +1,15 @@
 public import Foundation
 
-/// Where draft cases, their evidence references and camera status samples live.
+/// Every capability of a case store, for the composition root (the command line), which opens one store and hands
+/// each caller only the protocol it needs: ``CaseWriting`` to camera workers, ``CaseReviewing``,
+/// ``CameraStatusReading``, ``AccountStore`` and ``QueueWatching`` to the
+/// review desk, ``DeliveryTracking`` to `push`.
 ///
-/// ``SQLiteCaseStore`` is the one-group implementation; the protocol leaves room for a PostgreSQL store shared
-/// by many groups. Every method is one transaction.
-public protocol CaseStore: Sendable {
-    /// Evidence files beside the database.
-    var evidence: EvidenceStore { get }
+/// ``SQLiteCaseStore`` (one group, one file) and `PostgresCaseStore` (many groups on many hosts) implement all.
+public typealias CaseStore = CaseWriting & CaseReviewing & CameraStatusReading & AccountStore & DeliveryTracking
+    & QueueWatching
 
-    /// Inserts the event's draft, or updates the existing case with the same ``DraftCase/incidentKey``.
-    ///
-    /// An insert assigns the case number. An update changes only what the tracker owns (last seen, dwell, box,
-    /// facts, description, incident state); case number, evidence, status and decision stay. Applying the same
-    /// event twice leaves one row, unchanged by the second.
-    /// - Returns: the stored case, with its case number and evidence.
-    /// - Throws: a database error; nothing is written then.
-    @discardableResult
-    func apply(_ event: CaseEvent) async throws -> DraftCase
-
-    /// Records evidence for a case, replacing an earlier file of the same role.
-    /// - Throws: ``CaseStoreError/noSuchCase(_:)`` when no case has `incidentKey`, or a database error.
-    func attach(_ ref: EvidenceRef, role: EvidenceRole, toIncident incidentKey: String) async throws
-
-    /// Sets a case's review status and appends the change to the audit log in the same transaction (actor: the
-    /// decision's reviewer, else `system`; a change back to draft is logged as an undo). The review UI uses
-    /// ``SQLiteCaseStore/review(caseNumber:verdict:reviewer:at:)`` instead, which also checks who may decide.
-    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error; nothing is written then.
-    func decide(caseNumber: String, status: CaseStatus, decision: CaseDecision?) async throws
-
-    /// Evidence the camera's cases still await (``DueEvidence/missingReason`` `nil`) or were given up on; a new
-    /// case awaits before, after and clip until each is attached or marked missing.
-    func evidenceDue(camera: String) async throws -> [DueEvidence]
-
-    /// Gives up on `role` of a case, with the reason a reviewer sees (a file attached later still counts).
-    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
-    func markEvidenceMissing(_ role: EvidenceRole, toIncident incidentKey: String, reason: String) async throws
-
-    /// Drafts whose incident is not closed, for ``IncidentTracker/resume(from:at:)``; oldest first.
-    func openIncidents(camera: String) async throws -> [DraftCase]
-
-    /// Cases matching `query`, ordered by first-seen time (oldest first).
-    func cases(_ query: CaseQuery) async throws -> [DraftCase]
-
-    /// The case with `caseNumber`, or `nil`.
-    func `case`(number caseNumber: String) async throws -> DraftCase?
-
-    /// Appends a camera status sample (for uptime reports, 探头考评).
-    func record(_ sample: CameraStatusSample) async throws
-
-    /// Status samples of `camera` at or after `since`, oldest first.
-    func statusSamples(camera: String, since: Date) async throws -> [CameraStatusSample]
-
-    /// Keeps `jpeg` as the camera's latest analysed picture, replacing the one before.
-    func recordPicture(_ jpeg: [UInt8], camera: String, at: Date) async throws
-}
-
-extension CaseStore {
-    /// Stores `bytes` as evidence (atomically, by content hash) and attaches them to the case.
-    ///
-    /// The file is written before the row: a crash in between leaves an unreferenced file, never a row that
-    /// points at nothing.
-    /// - Parameters:
-    ///   - bytes: e.g. a JPEG from `FullFrame.jpeg(boxes:)`.
-    ///   - fileExtension: `jpg`, `mp4`…, without the dot.
-    ///   - role: before, after or clip.
-    ///   - incidentKey: the case's ``DraftCase/incidentKey``.
-    /// - Returns: the reference stored.
-    @discardableResult
-    public func attachEvidence(_ bytes: [UInt8], fileExtension: String, role: EvidenceRole,
-                               toIncident incidentKey: String) async throws -> EvidenceRef {
-        let ref = try evidence.put(bytes, fileExtension: fileExtension)
-        try await attach(ref, role: role, toIncident: incidentKey)
-        return ref
-    }
-
-    /// Copies the file at `path` (e.g. a clip that `PacketRing` wrote) into evidence and attaches it; the source
-    /// is removed afterwards when `removingSource` is true.
-    @discardableResult
-    public func attachEvidence(fileAt path: String, role: EvidenceRole, toIncident incidentKey: String,
-                               removingSource: Bool = false) async throws -> EvidenceRef {
-        let ref = try evidence.put(fileAt: path)
-        try await attach(ref, role: role, toIncident: incidentKey)
-        if removingSource { try? FileManager.default.removeItem(atPath: path) }
-        return ref
-    }
-}
-
-/// A filter for ``CaseStore/cases(_:)``; `nil` fields match everything.
+/// A filter for ``CaseReading/cases(_:)``; `nil` fields match everything.
 public struct CaseQuery: Sendable, Hashable {
     /// Only cases with this status.
     public var status: CaseStatus?

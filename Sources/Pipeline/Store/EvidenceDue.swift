@@ -5,7 +5,7 @@ import GRDB
 public struct DueEvidence: Sendable, Hashable {
     /// The case.
     public var caseNumber: String
-    /// The case's incident, for ``CaseStore/attach(_:role:toIncident:)``.
+    /// The case's incident, for ``CaseWriting/attach(_:role:toIncident:)``.
     public var incidentKey: String
     /// Which file.
     public var role: EvidenceRole

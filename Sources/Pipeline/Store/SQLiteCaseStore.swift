@@ -7,6 +7,8 @@ import Detector
 /// Opens a `DatabasePool` (WAL journal, so `streetwatch cases` can read while a worker writes), with foreign keys
 /// on and a busy timeout for the other process's locks, and runs the migrations. Every method is one transaction.
 public final class SQLiteCaseStore: CaseStore {
+    /// Wrong passwords, counted in this process only (one SQLite file is one desk's store).
+    public let loginThrottle: any LoginThrottling = LoginThrottle()
     /// The database connection pool (exposed for tests and tools; the store's methods are the API).
     public let pool: DatabasePool
     /// Evidence files in `<folder of the database>/evidence`.
@@ -125,6 +127,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerQueueIndexes(in: &migrator)
         registerUptimeTable(in: &migrator)
         registerEvidenceDue(in: &migrator)
+        registerUptimeStats(in: &migrator)
         return migrator
     }
 
@@ -333,9 +336,7 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// `SW-<yyyyMMdd of first seen>-<camera id with anything but letters, digits and '-' as '_'>`.
     func caseNumberPrefix(camera: String, firstSeen: Date) -> String {
-        let day = dayKey(firstSeen, timeZone: timeZone).replacingOccurrences(of: "-", with: "")
-        let safeCamera = String(camera.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
-        return "SW-\(day)-\(safeCamera)"
+        Pipeline.caseNumberPrefix(camera: camera, firstSeen: firstSeen, timeZone: timeZone)
     }
 
     private static func fetchCase(_ db: Database, id: Int64) throws -> DraftCase {
@@ -397,10 +398,18 @@ public final class SQLiteCaseStore: CaseStore {
 }
 
 /// Facts as JSON with sorted keys, so equal facts give equal text.
-private func factsJSON(_ values: [String: Double]) throws -> String {
+func factsJSON(_ values: [String: Double]) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     // Non-finite numbers have no JSON form; a rule's fact should never be one, but a case must not be lost to it.
     let finite = values.mapValues { $0.isFinite ? $0 : 0 }
     return String(decoding: try encoder.encode(finite), as: UTF8.self)
+}
+
+/// `SW-<yyyyMMdd of first seen in timeZone>-<camera id with anything but letters, digits and '-' as '_'>`; a case
+/// number is this prefix, `-` and a four-digit sequence.
+func caseNumberPrefix(camera: String, firstSeen: Date, timeZone: TimeZone) -> String {
+    let day = dayKey(firstSeen, timeZone: timeZone).replacingOccurrences(of: "-", with: "")
+    let safeCamera = String(camera.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+    return "SW-\(day)-\(safeCamera)"
 }

@@ -1,5 +1,15 @@
 public import Foundation
 
+/// Where wrong passwords are counted: ``LoginThrottle`` in memory, or a table every desk on a shared store reads.
+public protocol LoginThrottling: Sendable {
+    /// Starts a try of `name` from `address`: refuses it while locked, else counts it as a failure until
+    /// ``succeeded(_:from:)`` takes it back. Check and count are one step, so parallel tries cannot slip past.
+    func begin(_ name: String, from address: String) async throws -> LoginThrottle.Decision
+
+    /// The password was right: forgets the failures of `name` from `address` (those from elsewhere stay).
+    func succeeded(_ name: String, from address: String) async throws
+}
+
 /// Slows password guessing without handing anyone a way to lock a reviewer out.
 ///
 /// Wrong passwords count per (user name, client address): after ``maxFailures`` within ``window`` that pair must
@@ -13,7 +23,7 @@ public import Foundation
 ///
 /// Behind a reverse proxy every client has the proxy's address; the per-name ceiling still holds then, and the
 /// per-address limit becomes a per-name one. Kept in memory: a restart forgets it.
-public actor LoginThrottle {
+public actor LoginThrottle: LoginThrottling {
     /// Wrong passwords allowed per (name, address) within ``window``.
     public let maxFailures: Int
     /// Wrong passwords allowed per name over all addresses within ``window``.
