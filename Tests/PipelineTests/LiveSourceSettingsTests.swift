@@ -27,6 +27,27 @@ struct LiveSourceSettingsTests {
         #expect(set.liveSource == LiveSourceSettings(policy: .block, backoff: Backoff(initial: 2, maximum: 10), warmUpFrames: 5))
     }
 
+    @Test func startUpSettings() throws {
+        let defaults = try GroupConfig.parse(yaml: yaml("analysis_fps: 5"), file: "g.yaml").liveSource
+        #expect(defaults.openConcurrency == 8)
+        #expect(defaults.startup == StartupPolicy(jitter: 1, firstOpenTimeout: 20))
+        let set = try GroupConfig.parse(yaml: yaml("""
+            open_concurrency: 4, start_jitter_seconds: 5, first_open_timeout_seconds: 45
+            """), file: "g.yaml").liveSource
+        #expect(set.openConcurrency == 4)
+        #expect(set.startup == StartupPolicy(jitter: 5, firstOpenTimeout: 45))
+        let error = #expect(throws: ConfigError.self) {
+            try GroupConfig.parse(yaml: yaml("""
+                open_concurrency: 0, start_jitter_seconds: 61, first_open_timeout_seconds: 0.5
+                """), file: "g.yaml")
+        }
+        #expect(error?.description == """
+            g.yaml:3:30: defaults.open_concurrency: value 0 out of range [1 - 256]
+            g.yaml:3:55: defaults.start_jitter_seconds: value 61 out of range [0 - 60]
+            g.yaml:3:87: defaults.first_open_timeout_seconds: value 0.5 out of range [1 - 300]
+            """)
+    }
+
     @Test func badValuesAreReportedWithTheirPlace() throws {
         let error = #expect(throws: ConfigError.self) {
             try GroupConfig.parse(yaml: yaml("""

@@ -65,7 +65,9 @@ public struct GroupConfig: Sendable, Hashable {
             policy: defaults.overflow == .block ? .block : .dropOldest,
             backoff: Backoff(initial: defaults.reconnectInitialSeconds,
                              maximum: defaults.reconnectMaxSeconds),
-            warmUpFrames: defaults.warmUpFrames)
+            warmUpFrames: defaults.warmUpFrames,
+            startup: StartupPolicy(jitter: defaults.startJitterSeconds, firstOpenTimeout: defaults.firstOpenTimeoutSeconds),
+            openConcurrency: defaults.openConcurrency)
     }
 }
 
@@ -164,6 +166,12 @@ public struct ServerConfig: Sendable, Hashable {
 /// - `reconnect_max_seconds` (number, default 60, range [1 - 3600]): the wait doubles up to this (±20 % jitter).
 /// - `warm_up_frames` (integer, default 0, range [0 - 250]): analysis frames discarded after each reconnect
 ///   while the decoder settles.
+/// - `open_concurrency` (integer, default 8, range [1 - 256]): most cameras of the group opening (connecting and
+///   probing) at once; the others wait their turn, and the wait does not count against the open timeouts.
+/// - `start_jitter_seconds` (number, default 1, range [0 - 60]): each camera's first open waits a random delay up
+///   to this long, so a group's cameras do not all ask at the same instant.
+/// - `first_open_timeout_seconds` (number, default 20, range [1 - 300]): timeout of each open until a camera has
+///   connected once (then `open_timeout_seconds`); at a group's start cameras and media servers answer slowest.
 public struct Defaults: Sendable, Hashable {
     /// Analysis frames per second.
     public var analysisFPS: Double = 5
@@ -202,6 +210,14 @@ public struct Defaults: Sendable, Hashable {
     /// Analysis frames discarded after each reconnect.
     public var warmUpFrames = 0
     static let warmUpRange = 0...250
+    /// Most cameras opening at once.
+    public var openConcurrency = 8
+    static let openConcurrencyRange = 1...256
+    /// Longest random delay before a camera's first open, seconds.
+    public var startJitterSeconds: Double = 1
+    static let startJitterRange = 0.0...60.0
+    /// Timeout of each open until a camera has connected once, seconds.
+    public var firstOpenTimeoutSeconds: Double = 20
 
     /// The `overflow` choices.
     public enum Overflow: String, Sendable, Hashable, CaseIterable {
@@ -322,6 +338,9 @@ extension Defaults: ConfigDecodable {
         case reconnectInitialSeconds = "reconnect_initial_seconds"
         case reconnectMaxSeconds = "reconnect_max_seconds"
         case warmUpFrames = "warm_up_frames"
+        case openConcurrency = "open_concurrency"
+        case startJitterSeconds = "start_jitter_seconds"
+        case firstOpenTimeoutSeconds = "first_open_timeout_seconds"
     }
 
     init(config decoder: any Decoder) throws {
@@ -341,6 +360,9 @@ extension Defaults: ConfigDecodable {
         reconnectInitialSeconds = f.number(.reconnectInitialSeconds, in: Self.reconnectInitialRange) ?? reconnectInitialSeconds
         reconnectMaxSeconds = f.number(.reconnectMaxSeconds, in: Self.reconnectMaxRange) ?? reconnectMaxSeconds
         warmUpFrames = f.integer(.warmUpFrames, in: Self.warmUpRange) ?? warmUpFrames
+        openConcurrency = f.integer(.openConcurrency, in: Self.openConcurrencyRange) ?? openConcurrency
+        startJitterSeconds = f.number(.startJitterSeconds, in: Self.startJitterRange) ?? startJitterSeconds
+        firstOpenTimeoutSeconds = f.number(.firstOpenTimeoutSeconds, in: Self.timeoutRange) ?? firstOpenTimeoutSeconds
         if reconnectMaxSeconds < reconnectInitialSeconds {
             f.fail(.reconnectMaxSeconds, "value \(reconnectMaxSeconds) is below reconnect_initial_seconds (\(reconnectInitialSeconds))")
         }

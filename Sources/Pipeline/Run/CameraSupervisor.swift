@@ -18,6 +18,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
     public let settings: LiveSourceSettings
     /// The clock every wait is on.
     public let clock: C
+    /// Shared by the group's supervisors: how many cameras may open at once; `nil` = no limit.
+    public let openLimiter: OpenLimiter?
     /// Seconds between camera status samples written to the store (for uptime reports).
     public var sampleInterval: Double = 60
     /// Seconds to wait before restarting a failed worker.
@@ -28,11 +30,14 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
     /// Creates a supervisor for `worker.camera`.
     /// - Parameters:
     ///   - settings: default: the group's (``GroupConfig/liveSource``).
-    ///   - clock: what back-off, restarts and sampling wait on.
-    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil, clock: C) {
+    ///   - openLimiter: shared by every supervisor of the group (``LiveSourceSettings/openConcurrency``).
+    ///   - clock: what back-off, the start-up delay, restarts and sampling wait on.
+    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil,
+                openLimiter: OpenLimiter? = nil, clock: C) {
         self.worker = worker
         self.metrics = metrics
         self.settings = settings ?? worker.group.liveSource
+        self.openLimiter = openLimiter
         self.clock = clock
     }
 
@@ -43,7 +48,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
         var base = WorkerSummary()
         while !Task.isCancelled {
             let source = ReconnectingSource(url: camera.url, options: options, policy: settings.policy,
-                                            backoff: settings.backoff, warmUpFrames: settings.warmUpFrames, clock: clock)
+                                            backoff: settings.backoff, warmUpFrames: settings.warmUpFrames,
+                                            startup: settings.startup, openLimiter: openLimiter, clock: clock)
             let watcher = Task { await watch(source) }
             do {
                 let summary = try await worker.analyse(
@@ -124,8 +130,9 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
 
 extension CameraSupervisor where C == ContinuousClock {
     /// A supervisor that waits on the system's continuous clock.
-    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil) {
-        self.init(worker: worker, metrics: metrics, settings: settings, clock: ContinuousClock())
+    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil,
+                openLimiter: OpenLimiter? = nil) {
+        self.init(worker: worker, metrics: metrics, settings: settings, openLimiter: openLimiter, clock: ContinuousClock())
     }
 }
 
