@@ -10,8 +10,11 @@ public import FrameIngest
 ///   (relative to the config file). `${VAR}` is replaced from the environment, so credentials stay out of the
 ///   file: `rtsp://admin:${GATE_PASS}@10.0.0.7:554/Streaming/Channels/102`. Values are inserted as they are:
 ///   percent-encode `@`, `:` and `/` in them.
-/// - `evidence_url` (string): reserved for main-stream evidence; not supported yet, so a config that sets it is
-///   refused (snapshots and clips come from `url`).
+/// - `evidence_url` (string, default none): the main stream (e.g. Hikvision channel `101` while `url` is `102`),
+///   same forms and `${VAR}` substitution as `url`. Opened only when a draft is created, for a full-resolution
+///   after picture and clip, then closed; never decoded continuously. If it cannot be opened or ends early, the
+///   analysed stream's picture and clip are kept and the case gets a note saying why. The before picture always
+///   comes from `url` (the moment before is past when the main stream opens).
 /// - `analysis_fps`, `analysis_width`, `keyframes_only`, `transport`: override ``Defaults``, same ranges.
 /// - `location` (mapping, required): see ``Location``.
 /// - `rules` (list, required, at least one): see ``RuleConfig``.
@@ -178,11 +181,7 @@ extension CameraConfig: ConfigDecodable {
         let name = f.string(.name) { $0.isEmpty ? "must not be empty" : nil }
         let urlTemplate = f.string(.url, required: true, check: streamURLProblem)
         let url = urlTemplate.flatMap { f.context.expand($0, at: f.path(.url)) }.map { f.context.resolveStream($0) }
-        // Evidence is taken from the analysed stream for now; accepting the key and ignoring it would leave ops
-        // believing their main-stream evidence is in use.
-        let evidenceTemplate = f.string(.evidenceURL) { _ in
-            "not supported yet: snapshots and clips come from 'url' (the analysed stream); remove this key"
-        }
+        let evidenceTemplate = f.string(.evidenceURL, check: streamURLProblem)
         let evidence = evidenceTemplate.flatMap { f.context.expand($0, at: f.path(.evidenceURL)) }
             .map { f.context.resolveStream($0) }
         let fps = f.number(.analysisFPS, in: Defaults.analysisFPSRange)

@@ -57,6 +57,7 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
                     startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
                     progress: { [base] in metrics.record($0, base: base, camera: camera.id) },
                     picture: { [latest] in latest.set($0) },
+                    evidenceStream: camera.evidenceURL,
                     settlingOwedEvidence: true)
                 base.add(summary)
             } catch where !Task.isCancelled {

@@ -36,6 +36,13 @@ public protocol CaseStore: Sendable {
     /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
     func markEvidenceMissing(_ role: EvidenceRole, toIncident incidentKey: String, reason: String) async throws
 
+    /// Adds a note on where a case's evidence came from (e.g. the main stream failed and the sub-stream's is kept).
+    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
+    func noteEvidence(_ note: String, toIncident incidentKey: String, at date: Date) async throws
+
+    /// The evidence notes of a case, oldest first.
+    func evidenceNotes(caseNumber: String) async throws -> [String]
+
     /// Drafts whose incident is not closed, for ``IncidentTracker/resume(from:at:)``; oldest first.
     func openIncidents(camera: String) async throws -> [DraftCase]
 

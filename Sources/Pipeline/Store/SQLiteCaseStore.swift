@@ -125,6 +125,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerQueueIndexes(in: &migrator)
         registerUptimeTable(in: &migrator)
         registerEvidenceDue(in: &migrator)
+        registerEvidenceNotes(in: &migrator)
         return migrator
     }
 
