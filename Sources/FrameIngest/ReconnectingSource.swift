@@ -60,6 +60,10 @@ public struct SourceStatus: Sendable, Equatable {
     public var framesDropped = 0
     /// Frames discarded as warm-up after a reconnect.
     public var warmUpFramesDiscarded = 0
+    /// Adaptive decoding: switches between keyframes only and every frame, both ways, over all connections.
+    public var decodeSwitches = 0
+    /// Adaptive decoding: whether every frame is decoded now (`false`: keyframes only).
+    public var decodingEveryFrame = true
     /// Stalls detected.
     public var stalls = 0
     /// Seconds until the next attempt while offline.
@@ -97,6 +101,8 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
     public let startup: StartupPolicy
     /// Shared with the other sources of the process: how many may open at once; `nil` = no limit.
     public let openLimiter: OpenLimiter?
+    /// With ``IngestOptions/adaptive``: on while the consumer needs every frame (see ``DecodeHold``).
+    public let decodeHold = DecodeHold()
 
     private let clock: C
     private let statusContinuation: AsyncStream<SourceStatus>.Continuation
@@ -107,6 +113,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
         var status = SourceStatus()
         var connection: Connection?
         var droppedBefore = 0
+        var switchesBefore = 0
     }
 
     /// Describes a source; nothing is opened until ``events()`` is iterated.
@@ -161,6 +168,9 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
             change(&shared.status)
             if let connection = shared.connection {
                 shared.status.framesDropped = shared.droppedBefore + connection.dropped
+                let counters = connection.counters
+                shared.status.decodeSwitches = shared.switchesBefore + counters.decodeSwitches
+                shared.status.decodingEveryFrame = counters.decodingEveryFrame
             }
             return shared.status
         }
@@ -179,7 +189,10 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
 
     private func setConnection(_ connection: Connection?) {
         state.withLock { shared in
-            if let old = shared.connection { shared.droppedBefore += old.dropped }
+            if let old = shared.connection {
+                shared.droppedBefore += old.dropped
+                shared.switchesBefore += old.counters.decodeSwitches
+            }
             shared.connection = connection
         }
     }
@@ -239,7 +252,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                         var options = source.options
                         if !everConnected, let first = source.startup.firstOpenTimeout { options.openTimeout = first }
                         let connection = Connection(url: source.url, options: options, policy: source.policy,
-                                                    name: "ingest", now: source.microseconds())
+                                                    name: "ingest", now: source.microseconds(), hold: source.decodeHold)
                         stopper = Stopper(connection)
                         source.setConnection(connection)
                     }

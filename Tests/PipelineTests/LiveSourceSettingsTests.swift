@@ -65,4 +65,32 @@ struct LiveSourceSettingsTests {
         #expect(inverted?.description.contains("defaults.reconnect_max_seconds: value 10.0 is below reconnect_initial_seconds (30.0)") == true,
                 "\(inverted?.description ?? "")")
     }
+
+    @Test func decodeModeComesFromDecodeOrKeyframesOnly() throws {
+        func options(_ defaults: String) throws -> (DecodeMode, IngestOptions) {
+            let group = try GroupConfig.parse(yaml: yaml(defaults), file: "g.yaml")
+            let camera = try #require(group.cameras.first)
+            return (group.decode(for: camera), group.ingestOptions(for: camera))
+        }
+        let full = try options("analysis_fps: 5")
+        #expect(full.0 == .full && !full.1.keyframesOnly && full.1.adaptive == nil)
+        let keyframes = try options("keyframes_only: true")
+        #expect(keyframes.0 == .keyframes && keyframes.1.keyframesOnly && keyframes.1.adaptive == nil)
+        let adaptive = try options("decode: adaptive")
+        #expect(adaptive.0 == .adaptive && !adaptive.1.keyframesOnly && adaptive.1.adaptive == AdaptiveDecode())
+        let error = #expect(throws: ConfigError.self) { try GroupConfig.parse(yaml: yaml("decode: sometimes"), file: "g.yaml") }
+        #expect(error?.description == "g.yaml:3:20: defaults.decode: 'sometimes' is not one of full, keyframes, adaptive")
+    }
+
+    @Test func decodeSwitchesAreInMetrics() {
+        let metrics = GroupMetrics(group: "g", cameras: [("c", 5)])
+        var status = SourceStatus()
+        status.state = .online
+        status.decodeSwitches = 3
+        status.decodingEveryFrame = false
+        metrics.record(status, camera: "c")
+        let page = metrics.render()
+        #expect(page.contains("streetwatch_camera_decode_switches_total{group=\"g\",camera=\"c\"} 3\n"), "\(page)")
+        #expect(page.contains("streetwatch_camera_decoding_every_frame{group=\"g\",camera=\"c\"} 0\n"), "\(page)")
+    }
 }

@@ -15,7 +15,7 @@ public import FrameIngest
 ///   after picture and clip, then closed; never decoded continuously. If it cannot be opened or ends early, the
 ///   analysed stream's picture and clip are kept and the case gets a note saying why. The before picture always
 ///   comes from `url` (the moment before is past when the main stream opens).
-/// - `analysis_fps`, `analysis_width`, `keyframes_only`, `transport`: override ``Defaults``, same ranges.
+/// - `analysis_fps`, `analysis_width`, `keyframes_only`, `decode`, `transport`: override ``Defaults``, same ranges.
 /// - `location` (mapping, required): see ``Location``.
 /// - `rules` (list, required, at least one): see ``RuleConfig``.
 ///
@@ -40,6 +40,8 @@ public struct CameraConfig: Sendable, Hashable {
     public var analysisWidth: Int?
     /// Override of ``Defaults/keyframesOnly``.
     public var keyframesOnly: Bool?
+    /// Override of ``Defaults/decode``.
+    public var decode: DecodeMode?
     /// Override of ``Defaults/transport``.
     public var transport: IngestOptions.Transport?
     /// Where the camera looks; copied into every case.
@@ -172,6 +174,7 @@ extension CameraConfig: ConfigDecodable {
         case analysisFPS = "analysis_fps"
         case analysisWidth = "analysis_width"
         case keyframesOnly = "keyframes_only"
+        case decode
         case transport, location, rules
     }
 
@@ -187,6 +190,7 @@ extension CameraConfig: ConfigDecodable {
         let fps = f.number(.analysisFPS, in: Defaults.analysisFPSRange)
         let width = f.integer(.analysisWidth, in: Defaults.analysisWidthRange)
         let keyframes = f.value(.keyframesOnly, as: Bool.self)
+        let decode = f.choice(.decode, DecodeMode.allCases.map(\.rawValue)).flatMap(DecodeMode.init(rawValue:))
         let transport = f.transport(.transport)
         let location = f.value(.location, as: Location.self, required: true)
         let rules = f.list(.rules, of: RuleConfig.self, required: true) ?? []
@@ -208,6 +212,7 @@ extension CameraConfig: ConfigDecodable {
         self.init(id: id, name: name, url: url, urlTemplate: urlTemplate, evidenceURL: evidence,
                   evidenceURLTemplate: evidence == nil ? nil : evidenceTemplate, analysisFPS: fps, analysisWidth: width,
                   keyframesOnly: keyframes, transport: transport, location: location, rules: rules.map(\.value))
+        self.decode = decode
     }
 }
 

@@ -50,13 +50,20 @@ public struct GroupConfig: Sendable, Hashable {
         IngestOptions(
             analysisWidth: camera.analysisWidth ?? defaults.analysisWidth,
             analysisFPS: camera.analysisFPS ?? defaults.analysisFPS,
-            keyframesOnly: camera.keyframesOnly ?? defaults.keyframesOnly,
+            keyframesOnly: decode(for: camera) == .keyframes,
+            adaptive: decode(for: camera) == .adaptive ? AdaptiveDecode() : nil,
             transport: camera.transport ?? defaults.transport,
             openTimeout: defaults.openTimeoutSeconds,
             stallTimeout: defaults.stallTimeoutSeconds,
             clipBufferSeconds: defaults.clipPreRollSeconds,
             keepFullFrames: true,
             startTime: startTime)
+    }
+
+    /// How `camera` is decoded: its `decode`, else its `keyframes_only`, else the defaults' the same way.
+    public func decode(for camera: CameraConfig) -> DecodeMode {
+        camera.decode ?? camera.keyframesOnly.map { $0 ? .keyframes : .full } ?? defaults.decode
+            ?? (defaults.keyframesOnly ? .keyframes : .full)
     }
 
     /// How live cameras behave beyond opening: overflow policy, reconnect back-off and warm-up, from ``defaults``.
@@ -150,7 +157,12 @@ public struct ServerConfig: Sendable, Hashable {
 /// Config keys:
 /// - `analysis_fps` (number, default 5, range [0.1 - 60]): analysis frames per second.
 /// - `analysis_width` (integer, default 320, range [64 - 1920]): width of the gray analysis plane.
-/// - `keyframes_only` (bool, default false): decode keyframes only (cheap, ~1 fps on most cameras).
+/// - `keyframes_only` (bool, default false): decode keyframes only (cheap, ~1 fps on most cameras); the same as
+///   `decode: keyframes`.
+/// - `decode` (`full` | `keyframes` | `adaptive`, default `full`, or `keyframes` with `keyframes_only: true`):
+///   `adaptive` decodes keyframes only while the picture stays still (less than 0.2 % of the analysis plane moved by
+///   more than 24 gray levels between analysis frames), every frame from the first change or while the camera has
+///   an open case, and keyframes only again after 10 quiet seconds; switches are counted in `/metrics`.
 /// - `transport` (`tcp` | `udp`, default `tcp`): RTSP transport; TCP unless a camera cannot do it (DOMAIN.md).
 /// - `open_timeout_seconds` (number, default 10, range [1 - 300]): connecting and probing.
 /// - `stall_timeout_seconds` (number, default 5, range [1 - 300]): no packet for this long → reconnect.
@@ -181,6 +193,8 @@ public struct Defaults: Sendable, Hashable {
     static let analysisWidthRange = 64...1920
     /// Decode keyframes only.
     public var keyframesOnly = false
+    /// How to decode; `nil` follows ``keyframesOnly``.
+    public var decode: DecodeMode?
     /// RTSP transport.
     public var transport: IngestOptions.Transport = .tcp
     /// Seconds for connecting and probing.
@@ -327,6 +341,7 @@ extension Defaults: ConfigDecodable {
         case analysisFPS = "analysis_fps"
         case analysisWidth = "analysis_width"
         case keyframesOnly = "keyframes_only"
+        case decode
         case transport
         case openTimeoutSeconds = "open_timeout_seconds"
         case stallTimeoutSeconds = "stall_timeout_seconds"
@@ -349,6 +364,7 @@ extension Defaults: ConfigDecodable {
         analysisFPS = f.number(.analysisFPS, in: Self.analysisFPSRange) ?? analysisFPS
         analysisWidth = f.integer(.analysisWidth, in: Self.analysisWidthRange) ?? analysisWidth
         keyframesOnly = f.value(.keyframesOnly, as: Bool.self) ?? keyframesOnly
+        decode = f.choice(.decode, DecodeMode.allCases.map(\.rawValue)).flatMap(DecodeMode.init(rawValue:))
         transport = f.transport(.transport) ?? transport
         openTimeoutSeconds = f.number(.openTimeoutSeconds, in: Self.timeoutRange) ?? openTimeoutSeconds
         stallTimeoutSeconds = f.number(.stallTimeoutSeconds, in: Self.timeoutRange) ?? stallTimeoutSeconds
@@ -367,6 +383,16 @@ extension Defaults: ConfigDecodable {
             f.fail(.reconnectMaxSeconds, "value \(reconnectMaxSeconds) is below reconnect_initial_seconds (\(reconnectInitialSeconds))")
         }
     }
+}
+
+/// How much of a camera's stream is decoded (`decode`).
+public enum DecodeMode: String, Sendable, Hashable, CaseIterable {
+    /// Every frame (then sampled at the analysis rate).
+    case full
+    /// Keyframes only.
+    case keyframes
+    /// Keyframes only while the picture is still, every frame while it changes or a case is open.
+    case adaptive
 }
 
 extension FieldReader {

@@ -58,6 +58,7 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
                     progress: { [base] in metrics.record($0, base: base, camera: camera.id) },
                     picture: { [latest] in latest.set($0) },
                     evidenceStream: camera.evidenceURL,
+                    decodeHold: source.decodeHold,
                     settlingOwedEvidence: true)
                 base.add(summary)
             } catch where !Task.isCancelled {

@@ -68,6 +68,7 @@ public struct CameraWorker: Sendable {
     ///   - evidenceStream: the camera's main stream (``CameraConfig/evidenceURL``), opened when a draft is created
     ///     for a full-resolution after picture and clip that replace the analysed stream's; `nil` = none. Live
     ///     cameras only: a recording's main stream is not there to open.
+    ///   - decodeHold: put on while the camera has an open case, so an adaptive source decodes every frame then.
     ///   - settlingOwedEvidence: first deal with evidence an earlier process owed this camera's cases: film again
     ///     the clip of an incident still open, mark the rest missing. Only the camera's live worker may (`run`
     ///     is the one process that films the camera); a `scan` beside it would take its clips for its own.
@@ -78,6 +79,7 @@ public struct CameraWorker: Sendable {
         progress: (@Sendable (WorkerSummary) -> Void)? = nil,
         picture: (@Sendable (FullFrame) -> Void)? = nil,
         evidenceStream: String? = nil,
+        decodeHold: DecodeHold? = nil,
         settlingOwedEvidence: Bool = false
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
@@ -149,6 +151,7 @@ public struct CameraWorker: Sendable {
                         try await store.apply(event)
                         summary.caseEvents += 1
                     }
+                    decodeHold?.set(!tracker.openIncidents.isEmpty)
                     summary.frames += 1
                     summary.lastPTS = frame.pts
                     summary.lastCapturedAt = frame.capturedAt
