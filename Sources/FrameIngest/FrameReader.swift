@@ -78,7 +78,9 @@ public final class FrameReader {
         isLive = InputKind(url: url).isLive
         clipBuffer = options.clipBufferSeconds > 0
             ? PacketRing(seconds: options.clipBufferSeconds, maxBytes: options.clipBufferMaxBytes, stream: demuxer.stream) : nil
-        counters.decodingEveryFrame = !options.keyframesOnly
+        // An adaptive source starts on keyframes: a whole group starting in full decode would need every core
+        // for its first quiet period (64 adaptive 1080p cameras were not all online within 30 s that way).
+        counters.decodingEveryFrame = !options.keyframesOnly && options.adaptive == nil
                 let start = demuxer.stream.pointee.start_time
         if start != SW_AV_NOPTS_VALUE { originTimestamp = start }
     }

@@ -87,8 +87,8 @@ enum InputKind: Equatable {
     var isLive: Bool { self != .file }
 }
 
-/// Adaptive decoding: only keyframes while the scene is still, every frame (at the analysis rate) as soon as it
-/// changes, back to keyframes after a quiet period.
+/// Adaptive decoding: only keyframes while the scene is still (also from the start), every frame (at the analysis
+/// rate) as soon as it changes, back to keyframes after a quiet period.
 ///
 /// The signal is the ingest's own: the share of the analysis plane that changed between two analysis frames
 /// (between keyframes while still), plus a hold the consumer can put on (``DecodeHold``, e.g. while a case is
