@@ -296,6 +296,10 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         let eval = try GroupConfig.load(file: repositoryRoot + "/samples/groups/eval.yaml", environment: [:])
         #expect(eval.cameras.count == 6)
         #expect(Set(eval.cameras.map(\.rules)).count == 1)
+        // The same clips and rules decoded adaptively, for checking that adaptive decoding finds the same.
+        let adaptive = try GroupConfig.load(file: repositoryRoot + "/samples/groups/eval-adaptive.yaml", environment: [:])
+        #expect(adaptive.cameras == eval.cameras)
+        #expect(adaptive.cameras.allSatisfy { adaptive.decode(for: $0) == .adaptive && eval.decode(for: $0) == .full })
     }
 
     @Test func aFileThatIsNotUTF8IsReportedWithLineAndColumn() throws {
