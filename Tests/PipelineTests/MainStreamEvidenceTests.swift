@@ -42,39 +42,52 @@ struct MainStreamEvidenceTests {
         let running = supervisors.map { supervisor in Task { await supervisor.run() } }
         defer { running.forEach { $0.cancel() } }
 
-        // Each camera's first case with before, after and clip settled (attached or given up).
-        var cases: [String: DraftCase] = [:]
+        func size(_ role: EvidenceRole, of draft: DraftCase) throws -> String {
+            let ref = try #require(draft.evidence[role], "\(draft.caseNumber ?? "?") has no \(role.rawValue)")
+            let info = try FrameReader(url: store.evidence.path(of: ref)).info
+            return "\(info.width)x\(info.height)"
+        }
+        /// The camera's first case once nothing is owed any more and `settled` holds for it.
+        func settledCase(_ camera: String, _ settled: (DraftCase) async throws -> Bool) async throws -> DraftCase? {
+            let due = try await store.evidenceDue(camera: camera).filter { $0.missingReason == nil }
+            guard due.isEmpty, let draft = try await store.cases(CaseQuery(camera: camera)).first,
+                  draft.evidence[.clip] != nil, try await settled(draft) else { return nil }
+            return draft
+        }
+        // The main stream's files replace the sub-stream's some seconds after the sub-stream's clip is attached
+        // (open, then a clip of pre-roll + post-roll); a failed main stream leaves a note instead.
+        var withMain: DraftCase?, gone: DraftCase?
         let deadline = Date(timeIntervalSinceNow: 120)
-        while Date() < deadline, cases.count < 2 {
-            for camera in group.cameras where cases[camera.id] == nil {
-                let due = try await store.evidenceDue(camera: camera.id).filter { $0.missingReason == nil }
-                if let draft = try await store.cases(CaseQuery(camera: camera.id)).first, due.isEmpty,
-                   draft.evidence[.clip] != nil {
-                    // The main stream's files replace the sub-stream's: give it the time to.
-                    try await Task.sleep(for: .seconds(1))
-                    cases[camera.id] = try await store.case(number: draft.caseNumber ?? "")
+        while Date() < deadline, withMain == nil || gone == nil {
+            if withMain == nil {
+                withMain = try await settledCase("with-main") { draft in
+                    try size(.after, of: draft) == "1280x720" && size(.clip, of: draft) == "1280x720"
+                }
+            }
+            if gone == nil {
+                gone = try await settledCase("main-gone") { draft in
+                    try await !store.evidenceNotes(caseNumber: draft.caseNumber ?? "").isEmpty
                 }
             }
             try await Task.sleep(for: .milliseconds(500))
         }
         running.forEach { $0.cancel() }
         for task in running { await task.value }
-        let withMain = try #require(cases["with-main"], "no case with its clip from the camera with a main stream")
-        let gone = try #require(cases["main-gone"], "no case with its clip from the camera whose main stream fails")
-
-        func size(_ role: EvidenceRole, of draft: DraftCase) throws -> String {
-            let ref = try #require(draft.evidence[role], "\(draft.caseNumber ?? "?") has no \(role.rawValue)")
-            let info = try FrameReader(url: store.evidence.path(of: ref)).info
-            return "\(info.width)x\(info.height)"
+        var mainNotes: [String] = []
+        if let draft = try await store.cases(CaseQuery(camera: "with-main")).first {
+            mainNotes = try await store.evidenceNotes(caseNumber: draft.caseNumber ?? "")
         }
-        #expect(try size(.after, of: withMain) == "1280x720")
-        #expect(try size(.clip, of: withMain) == "1280x720")
-        #expect(try size(.before, of: withMain) == "640x360", "the moment before is only in the analysed stream")
-        #expect(try await store.evidenceNotes(caseNumber: withMain.caseNumber ?? "") == [])
+        let withMainCase = try #require(withMain, "no case with main-stream after picture and clip; notes: \(mainNotes)")
+        let goneCase = try #require(gone, "no case with a note from the camera whose main stream fails")
 
-        #expect(try size(.after, of: gone) == "640x360")
-        #expect(try size(.clip, of: gone) == "640x360")
-        let notes = try await store.evidenceNotes(caseNumber: gone.caseNumber ?? "")
+        #expect(try size(.after, of: withMainCase) == "1280x720")
+        #expect(try size(.clip, of: withMainCase) == "1280x720")
+        #expect(try size(.before, of: withMainCase) == "640x360", "the moment before is only in the analysed stream")
+        #expect(try await store.evidenceNotes(caseNumber: withMainCase.caseNumber ?? "") == [])
+
+        #expect(try size(.after, of: goneCase) == "640x360")
+        #expect(try size(.clip, of: goneCase) == "640x360")
+        let notes = try await store.evidenceNotes(caseNumber: goneCase.caseNumber ?? "")
         #expect(notes.count == 1)
         let note = notes.first ?? ""
         #expect(note.hasPrefix("main stream rtsp://ops:***@127.0.0.1:\(port)/no-such-mount gave no evidence ("), "\(note)")
