@@ -26,6 +26,12 @@ Mount SPECs:
                          tune=zerolatency speed-preset=ultrafast key-int-max=2*FPS; the pipeline starts with
                          the first client and stops when the last one leaves.
 
+--direct serves PATH mounts with C elements only (no Python per buffer), for benchmarks with many cameras:
+one pipeline per mount (`filesrc ! parsebin ! h264parse ! rtph264pay`), started when its first client asks and
+played once from the file's start at real time; it does not loop, so give it a clip longer than the run (the
+bench uses its 60 s clip stream-copied ten times). Without --direct, every access unit of every session passes
+through the Python feeder callback, whose cost and GIL contention grow with the number of mounts.
+
 Each mount's media is shared between clients; RTP over TCP (interleaved) and over UDP are both offered.
 UDP ports are taken from 127.0.0.1:40000-49999.
 """
@@ -159,6 +165,18 @@ def file_factory(feeder):
     return factory
 
 
+def direct_factory(path):
+    """A mount whose whole pipeline is C elements: Python only sets the file when a media is made."""
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(
+        "( filesrc name=file ! parsebin ! h264parse config-interval=-1 "
+        "! video/x-h264,stream-format=byte-stream,alignment=au ! rtph264pay name=pay0 pt=96 )"
+    )
+    factory.connect("media-configure", lambda _factory, media: media.get_element()
+                    .get_by_name_recurse_up("file").set_property("location", path))
+    return factory
+
+
 def testsrc_factory(width, height, fps):
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
@@ -180,6 +198,8 @@ ELEMENTS = {
     "file": {"filesrc": "libgstreamer1.0-0", "parsebin": "gstreamer1.0-plugins-base",
              "h264parse": "gstreamer1.0-plugins-bad", "appsink": "gstreamer1.0-plugins-base",
              "appsrc": "gstreamer1.0-plugins-base", "rtph264pay": "gstreamer1.0-plugins-good"},
+    "direct": {"filesrc": "libgstreamer1.0-0", "parsebin": "gstreamer1.0-plugins-base",
+               "h264parse": "gstreamer1.0-plugins-bad", "rtph264pay": "gstreamer1.0-plugins-good"},
     "testsrc": {"videotestsrc": "gstreamer1.0-plugins-base", "timeoverlay": "gstreamer1.0-x",
                 "videoconvert": "gstreamer1.0-plugins-base", "x264enc": "gstreamer1.0-plugins-ugly",
                 "h264parse": "gstreamer1.0-plugins-bad", "rtph264pay": "gstreamer1.0-plugins-good"},
@@ -221,10 +241,14 @@ def main():
     parser.add_argument("--mount", type=parse_mount, action="append", required=True, metavar="NAME=SPEC",
                         help="PATH to an H.264 file, or testsrc:WIDTHxHEIGHT@FPS; repeatable")
     parser.add_argument("--lifetime", type=float, help="exit by itself after this many seconds")
+    parser.add_argument("--direct", action="store_true",
+                        help="serve files with C elements only, played once (see the docstring)")
     args = parser.parse_args()
 
     Gst.init(None)
     check_elements({"testsrc" if isinstance(spec, tuple) else "file" for _, spec in args.mount})
+    if args.direct:
+        check_elements({"direct"})
     loop = GLib.MainLoop()
     server = GstRtspServer.RTSPServer()
     server.set_address(HOST)
@@ -238,6 +262,8 @@ def main():
     for name, spec in args.mount:
         if isinstance(spec, tuple):
             factory = testsrc_factory(*spec)
+        elif args.direct:
+            factory = direct_factory(spec)
         else:
             feeder = FileFeeder(spec)
             try:

@@ -24,7 +24,9 @@ final class Connection: Sendable {
     /// - Parameters:
     ///   - name: thread name for debuggers and `top -H`, e.g. `ingest:door-1`.
     ///   - now: microseconds on the clock the open and stall timeouts run on; `nil` for FFmpeg's monotonic clock.
-    init(url: String, options: IngestOptions, policy: OverflowPolicy, name: String, now: (@Sendable () -> Int64)? = nil) {
+    ///   - hold: the consumer's hold on decoding every frame (adaptive decoding).
+    init(url: String, options: IngestOptions, policy: OverflowPolicy, name: String, now: (@Sendable () -> Int64)? = nil,
+         hold: DecodeHold? = nil) {
         interrupt = Interrupt(now: now)
         channel = Channel(policy: policy) { message in
             // Only pictures may be dropped: losing `.opened` or a discontinuity would hide a state change.
@@ -32,7 +34,7 @@ final class Connection: Sendable {
             return false
         }
         // The thread keeps the connection alive until it has finished reading.
-        let thread = Thread { [self] in run(url: url, options: options) }
+        let thread = Thread { [self] in run(url: url, options: options, hold: hold) }
         thread.name = name
         thread.start()
     }
@@ -77,10 +79,10 @@ final class Connection: Sendable {
         return promise
     }
 
-    private func run(url: String, options: IngestOptions) {
+    private func run(url: String, options: IngestOptions, hold: DecodeHold?) {
         var failure: FFmpegError?
         do throws(FFmpegError) {
-            let reader = try FrameReader(url: url, options: options, interrupt: interrupt)
+            let reader = try FrameReader(url: url, options: options, interrupt: interrupt, hold: hold)
             guard channel.send(.opened(reader.info)) else { return }
             defer { failPendingClips(reader: reader, url: url) }
             while let event = try reader.next() {

@@ -39,6 +39,10 @@ public final class FrameReader {
     private var queued: IngestEvent?
     /// Whether corruption was seen since the last clean picture; one discontinuity covers a run of damage.
     private var lastPacketWasCorrupt = false
+    /// Adaptive decoding: what the consumer holds on, the previous analysis plane, and when the picture last changed.
+    private let hold: DecodeHold?
+    private var previousPlane: [UInt8]?
+    private var lastChangePTS: Double?
 
     /// Opens `url` and prepares decoding.
     /// - Parameters:
@@ -49,7 +53,8 @@ public final class FrameReader {
         try self.init(url: url, options: options, interrupt: Interrupt())
     }
 
-    init(url: String, options: IngestOptions, interrupt: Interrupt) throws(FFmpegError) {
+    init(url: String, options: IngestOptions, interrupt: Interrupt, hold: DecodeHold? = nil) throws(FFmpegError) {
+        self.hold = hold
         guard options.analysisWidth >= 16 && options.analysisWidth <= 4096 else {
             throw FFmpegError(code: SW_AVERROR_EINVAL, function: "FrameReader",
                               detail: "analysis width \(options.analysisWidth) out of range [16 - 4096]")
@@ -73,7 +78,10 @@ public final class FrameReader {
         isLive = InputKind(url: url).isLive
         clipBuffer = options.clipBufferSeconds > 0
             ? PacketRing(seconds: options.clipBufferSeconds, maxBytes: options.clipBufferMaxBytes, stream: demuxer.stream) : nil
-        let start = demuxer.stream.pointee.start_time
+        // An adaptive source starts on keyframes: a whole group starting in full decode would need every core
+        // for its first quiet period (64 adaptive 1080p cameras were not all online within 30 s that way).
+        counters.decodingEveryFrame = !options.keyframesOnly && options.adaptive == nil
+                let start = demuxer.stream.pointee.start_time
         if start != SW_AV_NOPTS_VALUE { originTimestamp = start }
     }
 
@@ -97,7 +105,7 @@ public final class FrameReader {
             case .packet:
                 counters.packetsRead += 1
                 clipBuffer?.append(packet)
-                if options.keyframesOnly && !packet.isKeyframe {
+                if !packet.isKeyframe && (options.keyframesOnly || !counters.decodingEveryFrame) {
                     counters.packetsSkipped += 1
                     continue
                 }
@@ -196,12 +204,36 @@ public final class FrameReader {
             nextDue = pts + 1 / fps
         }
         let gray = try scaler.gray(from: picture.raw)
+        if let adaptive = options.adaptive, !options.keyframesOnly { adapt(adaptive, to: gray, at: pts) }
         let full = options.keepFullFrames ? FullFrame(cloning: picture.raw, pts: pts) : nil
         counters.framesDelivered += 1
         lastDeliveredPTS = pts
         let frame = VideoFrame(format: FrameFormat(width: scaler.width, height: scaler.height),
                                pixels: gray, pts: pts, capturedAt: captureTime(pts: pts))
         return .frame(frame, full)
+    }
+
+    /// Adaptive decoding: every frame from the first change (or hold) on, keyframes only after a quiet period.
+    /// While still, the planes compared are those of consecutive keyframes.
+    private func adapt(_ adaptive: AdaptiveDecode, to plane: [UInt8], at pts: Double) {
+        var changed = hold?.isOn ?? false
+        if !changed, let previous = previousPlane, previous.count == plane.count {
+            let threshold = adaptive.pixelThreshold
+            var moved = 0
+            for index in plane.indices where abs(Int(plane[index]) - Int(previous[index])) > threshold { moved += 1 }
+            changed = Double(moved) > adaptive.changedShare * Double(plane.count)
+        }
+        previousPlane = plane
+        // A jump back in time (a reconnect, a looping source) would otherwise read as a long quiet period or none.
+        if changed || lastChangePTS.map({ pts < $0 }) ?? true { lastChangePTS = pts }
+        if changed && !counters.decodingEveryFrame {
+            counters.decodingEveryFrame = true
+            counters.decodeSwitches += 1
+        } else if counters.decodingEveryFrame, let last = lastChangePTS, pts - last + 0.001 >= adaptive.quietSeconds {
+            // The millisecond: pts are sums of binary fractions, and 16.2 − 13.2 comes out just under 3.
+            counters.decodingEveryFrame = false
+            counters.decodeSwitches += 1
+        }
     }
 
     private func pictureTimestamp() -> Int64? {

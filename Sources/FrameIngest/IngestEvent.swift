@@ -29,6 +29,10 @@ public struct ReaderCounters: Sendable, Equatable, Codable {
     public var framesDelivered = 0
     /// Packets or pictures the decoder rejected as corrupt.
     public var decodeErrors = 0
+    /// Adaptive decoding: switches between keyframes only and every frame, both ways.
+    public var decodeSwitches = 0
+    /// Adaptive decoding: whether every frame is decoded now (`false`: keyframes only).
+    public var decodingEveryFrame = true
 
     /// All zero.
     public init() {}

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How a source is opened and turned into analysis frames.
 ///
 /// Every live protocol gets a socket timeout and every blocking call a deadline, because FFmpeg waits
@@ -18,6 +20,9 @@ public struct IngestOptions: Sendable, Equatable {
     public var analysisFPS: Double? = 5
     /// Decode keyframes only (non-key packets are dropped before the decoder). Default `false`.
     public var keyframesOnly: Bool = false
+    /// Decode keyframes only while the picture stays still and every frame once it changes; `nil` (the default)
+    /// decodes as ``keyframesOnly`` says. Ignored when ``keyframesOnly`` is set.
+    public var adaptive: AdaptiveDecode? = nil
     /// RTSP transport. Default `.tcp`.
     public var transport: Transport = .tcp
     /// Seconds allowed for connecting and probing the stream. Default 10.
@@ -45,13 +50,14 @@ public struct IngestOptions: Sendable, Equatable {
 
     /// Creates options; every parameter has the default documented on its property.
     public init(analysisWidth: Int = 320, analysisFPS: Double? = 5, keyframesOnly: Bool = false,
-                transport: Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 5,
+                adaptive: AdaptiveDecode? = nil, transport: Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 5,
                 decoderThreads: Int = 1, clipBufferSeconds: Double = 0, clipBufferMaxBytes: Int = 32 << 20,
                 keepFullFrames: Bool = false,
                 startTime: Double? = nil, formatOptions: [String: String] = [:]) {
         self.analysisWidth = analysisWidth
         self.analysisFPS = analysisFPS
         self.keyframesOnly = keyframesOnly
+        self.adaptive = adaptive
         self.transport = transport
         self.openTimeout = openTimeout
         self.stallTimeout = stallTimeout
@@ -79,4 +85,42 @@ enum InputKind: Equatable {
 
     /// Live inputs never end on their own: an end of stream there is a failure to reconnect from.
     var isLive: Bool { self != .file }
+}
+
+/// Adaptive decoding: only keyframes while the scene is still (also from the start), every frame (at the analysis
+/// rate) as soon as it changes, back to keyframes after a quiet period.
+///
+/// The signal is the ingest's own: the share of the analysis plane that changed between two analysis frames
+/// (between keyframes while still), plus a hold the consumer can put on (``DecodeHold``, e.g. while a case is
+/// open). Switching to every frame happens right after a decoded keyframe, so the frames that follow decode
+/// from it; nothing waits for the next keyframe.
+public struct AdaptiveDecode: Sendable, Equatable {
+    /// Seconds without change (and without a hold) after which only keyframes are decoded again. Default 10.
+    public var quietSeconds: Double = 10
+    /// A pixel counts as changed when its gray level moved by more than this. Default 24.
+    public var pixelThreshold: Int = 24
+    /// The picture counts as changed when more than this share of its pixels changed. Default 0.002 (0.2 %).
+    public var changedShare: Double = 0.002
+
+    /// Creates settings; every parameter has the default documented on its property.
+    public init(quietSeconds: Double = 10, pixelThreshold: Int = 24, changedShare: Double = 0.002) {
+        self.quietSeconds = quietSeconds
+        self.pixelThreshold = pixelThreshold
+        self.changedShare = changedShare
+    }
+}
+
+/// Keeps an adaptive source decoding every frame while it is on, e.g. while the consumer has a case open; shared
+/// between the consumer and the reading thread.
+public final class DecodeHold: Sendable {
+    private let on = Atomic(false)
+
+    /// Off.
+    public init() {}
+
+    /// Whether every frame must be decoded now.
+    public var isOn: Bool { on.load(ordering: .relaxed) }
+
+    /// Puts the hold on or takes it off; the reader reads it at its next analysis frame.
+    public func set(_ value: Bool) { on.store(value, ordering: .relaxed) }
 }

@@ -60,6 +60,10 @@ public struct SourceStatus: Sendable, Equatable {
     public var framesDropped = 0
     /// Frames discarded as warm-up after a reconnect.
     public var warmUpFramesDiscarded = 0
+    /// Adaptive decoding: switches between keyframes only and every frame, both ways, over all connections.
+    public var decodeSwitches = 0
+    /// Adaptive decoding: whether every frame is decoded now (`false`: keyframes only).
+    public var decodingEveryFrame = true
     /// Stalls detected.
     public var stalls = 0
     /// Seconds until the next attempt while offline.
@@ -77,7 +81,8 @@ public struct SourceStatus: Sendable, Equatable {
 ///
 /// Files end normally; live inputs (RTSP, HTTP, UDP) are reopened whenever they end or fail, until the
 /// consuming task is cancelled. Back-off sleeps on the injected clock, and the open and stall timeouts are
-/// measured on it.
+/// measured on it. Sources sharing an ``OpenLimiter`` open a few at a time, and a ``StartupPolicy`` spreads and
+/// times their first opens.
 public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Duration {
     /// The input (may carry credentials; never printed as is).
     public let url: String
@@ -92,6 +97,12 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
     public let warmUpFrames: Int
     /// Status changes, newest kept when nobody reads.
     public let statuses: AsyncStream<SourceStatus>
+    /// Delay and timeout of the first open.
+    public let startup: StartupPolicy
+    /// Shared with the other sources of the process: how many may open at once; `nil` = no limit.
+    public let openLimiter: OpenLimiter?
+    /// With ``IngestOptions/adaptive``: on while the consumer needs every frame (see ``DecodeHold``).
+    public let decodeHold = DecodeHold()
 
     private let clock: C
     private let statusContinuation: AsyncStream<SourceStatus>.Continuation
@@ -102,6 +113,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
         var status = SourceStatus()
         var connection: Connection?
         var droppedBefore = 0
+        var switchesBefore = 0
     }
 
     /// Describes a source; nothing is opened until ``events()`` is iterated.
@@ -111,12 +123,17 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
     ///   - policy: `dropOldest` for live cameras, `block` for files.
     ///   - backoff: delays between attempts.
     ///   - warmUpFrames: analysis frames discarded after each reconnect. Default 0.
-    ///   - clock: the clock back-off sleeps on and the open and stall timeouts are measured on (FFmpeg's own
+    ///   - startup: delay and timeout of the first open. Default: none, ``IngestOptions/openTimeout``.
+    ///   - openLimiter: shared by the sources that may not all open at once. Default: no limit.
+    ///   - clock: the clock back-off and the start-up delay sleep on and the open and stall timeouts are measured on (FFmpeg's own
     ///     socket timeout of the same length stays on real time, so a clock slower than real time cannot delay a
     ///     stall past it).
     public init(url: String, options: IngestOptions, policy: OverflowPolicy = .dropOldest,
-                backoff: Backoff = Backoff(), warmUpFrames: Int = 0, clock: C) {
+                backoff: Backoff = Backoff(), warmUpFrames: Int = 0, startup: StartupPolicy = StartupPolicy(),
+                openLimiter: OpenLimiter? = nil, clock: C) {
         self.url = url
+        self.startup = startup
+        self.openLimiter = openLimiter
         self.options = options
         self.policy = policy
         self.backoff = backoff
@@ -151,6 +168,9 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
             change(&shared.status)
             if let connection = shared.connection {
                 shared.status.framesDropped = shared.droppedBefore + connection.dropped
+                let counters = connection.counters
+                shared.status.decodeSwitches = shared.switchesBefore + counters.decodeSwitches
+                shared.status.decodingEveryFrame = counters.decodingEveryFrame
             }
             return shared.status
         }
@@ -169,7 +189,10 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
 
     private func setConnection(_ connection: Connection?) {
         state.withLock { shared in
-            if let old = shared.connection { shared.droppedBefore += old.dropped }
+            if let old = shared.connection {
+                shared.droppedBefore += old.dropped
+                shared.switchesBefore += old.counters.decodeSwitches
+            }
             shared.connection = connection
         }
     }
@@ -190,6 +213,9 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
             private var everConnected = false
             private var pendingDiscontinuity: FFmpegError?
             private var warmUpLeft = 0
+            private var started = false
+            /// Held from the start of an open until it succeeded or failed.
+            private var turn: OpenTurn?
             private var generator = SystemRandomNumberGenerator()
 
             init(source: ReconnectingSource) { self.source = source }
@@ -198,8 +224,15 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
             public mutating func next() async throws -> IngestEvent? {
                 while !Task.isCancelled {
                     if stopper == nil {
-                        if failures > 0 {
-                            let delay = source.backoff.delay(afterFailures: failures, using: &generator)
+                        var delay = 0.0
+                        if !started {
+                            started = true
+                            let jitter = source.startup.jitter
+                            delay = jitter > 0 ? Double.random(in: 0...jitter, using: &generator) : 0
+                        } else if failures > 0 {
+                            delay = source.backoff.delay(afterFailures: failures, using: &generator)
+                        }
+                        if delay > 0 {
                             source.update { $0.retryIn = delay }
                             do {
                                 try await source.clock.sleep(for: .milliseconds(Int64(delay * 1000)))
@@ -207,9 +240,19 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                                 break
                             }
                         }
-                        source.update { $0.state = .connecting; $0.retryIn = nil }
-                        let connection = Connection(url: source.url, options: source.options, policy: source.policy,
-                                                    name: "ingest", now: source.microseconds())
+                        source.update { $0.retryIn = nil }
+                        if let limiter = source.openLimiter {
+                            do {
+                                turn = try await limiter.acquire()
+                            } catch {
+                                break
+                            }
+                        }
+                        source.update { $0.state = .connecting }
+                        var options = source.options
+                        if !everConnected, let first = source.startup.firstOpenTimeout { options.openTimeout = first }
+                        let connection = Connection(url: source.url, options: options, policy: source.policy,
+                                                    name: "ingest", now: source.microseconds(), hold: source.decodeHold)
                         stopper = Stopper(connection)
                         source.setConnection(connection)
                     }
@@ -224,6 +267,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                         }
                         switch message {
                         case .opened(let info):
+                            releaseTurn()
                             if everConnected { warmUpLeft = source.warmUpFrames }
                             let reconnected = everConnected
                             everConnected = true
@@ -256,6 +300,7 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                             throw error
                         }
                         stopper = nil
+                        releaseTurn()
                         source.setConnection(nil)
                         failures += 1
                         if everConnected { pendingDiscontinuity = pendingDiscontinuity ?? error }
@@ -276,7 +321,13 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
                 return nil
             }
 
+            private mutating func releaseTurn() {
+                turn?.release()
+                turn = nil
+            }
+
             private mutating func finish() {
+                releaseTurn()
                 stopper = nil
                 source.setConnection(nil)
                 source.update { $0.state = .finished }
@@ -288,8 +339,9 @@ public final class ReconnectingSource<C: Clock>: Sendable where C.Duration == Du
 extension ReconnectingSource where C == ContinuousClock {
     /// A source that backs off on the system's continuous clock.
     public convenience init(url: String, options: IngestOptions, policy: OverflowPolicy = .dropOldest,
-                            backoff: Backoff = Backoff(), warmUpFrames: Int = 0) {
+                            backoff: Backoff = Backoff(), warmUpFrames: Int = 0, startup: StartupPolicy = StartupPolicy(),
+                            openLimiter: OpenLimiter? = nil) {
         self.init(url: url, options: options, policy: policy, backoff: backoff, warmUpFrames: warmUpFrames,
-                  clock: ContinuousClock())
+                  startup: startup, openLimiter: openLimiter, clock: ContinuousClock())
     }
 }

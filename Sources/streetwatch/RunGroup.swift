@@ -44,9 +44,11 @@ struct RunGroup: AsyncParsableCommand {
                                   configuration: limits.configuration(address: .hostname(host, port: port), serverName: "streetwatch"),
                                   logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: web)]
+            let openLimiter = OpenLimiter(limit: group.liveSource.openConcurrency)
             for camera in group.cameras {
                 let worker = CameraWorker(group: group, camera: camera, store: store, logger: logger)
-                services.append(.init(service: CameraService(supervisor: CameraSupervisor(worker: worker, metrics: metrics))))
+                let supervisor = CameraSupervisor(worker: worker, metrics: metrics, openLimiter: openLimiter)
+                services.append(.init(service: CameraService(supervisor: supervisor)))
                 logger.info("camera \(camera.id): \(camera.displayURL)")
             }
             logger.info("serving /metrics and /health on http://\(host):\(port)")

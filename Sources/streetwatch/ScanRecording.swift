@@ -23,7 +23,7 @@ func scanRecording(_ path: String, worker: CameraWorker, origin: Date, progressT
     do {
         return try await worker.analyse(source.events(), origin: origin,
                                         startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
-                                        progress: { bar.update($0.lastPTS) })
+                                        progress: { bar.update($0.lastPTS) }, decodeHold: source.decodeHold)
     } catch {
         throw CommandFailure("scanning \(path) failed: \(error)")
     }

@@ -54,20 +54,35 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         #expect(config.store.passwordVariable == "CITY_PG" && config.store.evidencePath == "/srv/sw/evidence")
     }
 
-    @Test func mainStreamEvidenceURLIsRefusedUntilSupported() {
-        let yaml = """
+    @Test func mainStreamEvidenceURLIsCheckedLikeURLAndItsPasswordHidden() throws {
+        func yaml(_ evidence: String) -> String {
+            """
             group: {id: g}
             store: {database: /tmp/x.sqlite}
             cameras:
               - id: cam-1
-                url: rtsp://10.0.0.7:554/Streaming/Channels/102
-                evidence_url: rtsp://10.0.0.7:554/Streaming/Channels/101
+                url: rtsp://admin:${CAM_PASS}@10.0.0.7:554/Streaming/Channels/102
+                evidence_url: \(evidence)
                 location: {address: A, lon: 1, lat: 1, grid_code: 000000000000001}
                 rules: [{type: abandoned-object, category: "06010"}]
             """
-        let error = #expect(throws: ConfigError.self) { try GroupConfig.parse(yaml: yaml, file: "g.yaml") }
+        }
+        let group = try GroupConfig.parse(yaml: yaml("rtsp://admin:${CAM_PASS}@10.0.0.7:554/Streaming/Channels/101"),
+                                          file: "g.yaml", environment: ["CAM_PASS": "s3cret"])
+        let camera = try #require(group.cameras.first)
+        #expect(camera.evidenceURL == "rtsp://admin:s3cret@10.0.0.7:554/Streaming/Channels/101")
+        #expect(camera.displayEvidenceURL == "rtsp://admin:***@10.0.0.7:554/Streaming/Channels/101")
+        var dumped = ""
+        dump(camera, to: &dumped)
+        #expect(!dumped.contains("s3cret") && dumped.contains("Channels/101"), "\(dumped)")
+        #expect(!"\(group)".contains("s3cret"))
+
+        let error = #expect(throws: ConfigError.self) {
+            try GroupConfig.parse(yaml: yaml("rtps://admin:${CAM_PASS}@10.0.0.7/101"), file: "g.yaml",
+                                  environment: ["CAM_PASS": "s3cret"])
+        }
         #expect(error?.description == """
-            g.yaml:6:19: cameras[0].evidence_url: not supported yet: snapshots and clips come from 'url' (the analysed stream); remove this key
+            g.yaml:6:19: cameras[0].evidence_url: unsupported scheme 'rtps' (did you mean 'rtsps'?); expected rtsp, rtsps, rtmp, http, https, udp, rtp, srt, file or a file path
             """)
     }
 
@@ -308,6 +323,10 @@ private func problems(_ yaml: String, environment: [String: String] = [:]) -> St
         let eval = try GroupConfig.load(file: repositoryRoot + "/samples/groups/eval.yaml", environment: [:])
         #expect(eval.cameras.count == 6)
         #expect(Set(eval.cameras.map(\.rules)).count == 1)
+        // The same clips and rules decoded adaptively, for checking that adaptive decoding finds the same.
+        let adaptive = try GroupConfig.load(file: repositoryRoot + "/samples/groups/eval-adaptive.yaml", environment: [:])
+        #expect(adaptive.cameras == eval.cameras)
+        #expect(adaptive.cameras.allSatisfy { adaptive.decode(for: $0) == .adaptive && eval.decode(for: $0) == .full })
     }
 
     @Test func aFileThatIsNotUTF8IsReportedWithLineAndColumn() throws {

@@ -27,6 +27,27 @@ struct LiveSourceSettingsTests {
         #expect(set.liveSource == LiveSourceSettings(policy: .block, backoff: Backoff(initial: 2, maximum: 10), warmUpFrames: 5))
     }
 
+    @Test func startUpSettings() throws {
+        let defaults = try GroupConfig.parse(yaml: yaml("analysis_fps: 5"), file: "g.yaml").liveSource
+        #expect(defaults.openConcurrency == 8)
+        #expect(defaults.startup == StartupPolicy(jitter: 1, firstOpenTimeout: 20))
+        let set = try GroupConfig.parse(yaml: yaml("""
+            open_concurrency: 4, start_jitter_seconds: 5, first_open_timeout_seconds: 45
+            """), file: "g.yaml").liveSource
+        #expect(set.openConcurrency == 4)
+        #expect(set.startup == StartupPolicy(jitter: 5, firstOpenTimeout: 45))
+        let error = #expect(throws: ConfigError.self) {
+            try GroupConfig.parse(yaml: yaml("""
+                open_concurrency: 0, start_jitter_seconds: 61, first_open_timeout_seconds: 0.5
+                """), file: "g.yaml")
+        }
+        #expect(error?.description == """
+            g.yaml:3:30: defaults.open_concurrency: value 0 out of range [1 - 256]
+            g.yaml:3:55: defaults.start_jitter_seconds: value 61 out of range [0 - 60]
+            g.yaml:3:87: defaults.first_open_timeout_seconds: value 0.5 out of range [1 - 300]
+            """)
+    }
+
     @Test func badValuesAreReportedWithTheirPlace() throws {
         let error = #expect(throws: ConfigError.self) {
             try GroupConfig.parse(yaml: yaml("""
@@ -43,5 +64,33 @@ struct LiveSourceSettingsTests {
         }
         #expect(inverted?.description.contains("defaults.reconnect_max_seconds: value 10.0 is below reconnect_initial_seconds (30.0)") == true,
                 "\(inverted?.description ?? "")")
+    }
+
+    @Test func decodeModeComesFromDecodeOrKeyframesOnly() throws {
+        func options(_ defaults: String) throws -> (DecodeMode, IngestOptions) {
+            let group = try GroupConfig.parse(yaml: yaml(defaults), file: "g.yaml")
+            let camera = try #require(group.cameras.first)
+            return (group.decode(for: camera), group.ingestOptions(for: camera))
+        }
+        let full = try options("analysis_fps: 5")
+        #expect(full.0 == .full && !full.1.keyframesOnly && full.1.adaptive == nil)
+        let keyframes = try options("keyframes_only: true")
+        #expect(keyframes.0 == .keyframes && keyframes.1.keyframesOnly && keyframes.1.adaptive == nil)
+        let adaptive = try options("decode: adaptive")
+        #expect(adaptive.0 == .adaptive && !adaptive.1.keyframesOnly && adaptive.1.adaptive == AdaptiveDecode())
+        let error = #expect(throws: ConfigError.self) { try GroupConfig.parse(yaml: yaml("decode: sometimes"), file: "g.yaml") }
+        #expect(error?.description == "g.yaml:3:20: defaults.decode: 'sometimes' is not one of full, keyframes, adaptive")
+    }
+
+    @Test func decodeSwitchesAreInMetrics() {
+        let metrics = GroupMetrics(group: "g", cameras: [("c", 5)])
+        var status = SourceStatus()
+        status.state = .online
+        status.decodeSwitches = 3
+        status.decodingEveryFrame = false
+        metrics.record(status, camera: "c")
+        let page = metrics.render()
+        #expect(page.contains("streetwatch_camera_decode_switches_total{group=\"g\",camera=\"c\"} 3\n"), "\(page)")
+        #expect(page.contains("streetwatch_camera_decoding_every_frame{group=\"g\",camera=\"c\"} 0\n"), "\(page)")
     }
 }

@@ -357,6 +357,26 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func evidenceNotesAreKeptPerCaseInOrder(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let first = try await store.apply(openedEvent(track: 1, first: 10))
+            let second = try await store.apply(openedEvent(track: 2, box: (0.1, 0.1, 0.2, 0.2), first: 20))
+            let caseNumber = try #require(first.caseNumber)
+            #expect(try await store.evidenceNotes(caseNumber: caseNumber) == [])
+            try await store.noteEvidence("main stream rtsp://admin:***@cam/101: timed out", toIncident: first.incidentKey,
+                                         at: Date(timeIntervalSince1970: 100))
+            try await store.noteEvidence("clip from the sub-stream", toIncident: first.incidentKey,
+                                         at: Date(timeIntervalSince1970: 101))
+            #expect(try await store.evidenceNotes(caseNumber: caseNumber)
+                == ["main stream rtsp://admin:***@cam/101: timed out", "clip from the sub-stream"])
+            #expect(try await store.evidenceNotes(caseNumber: try #require(second.caseNumber)) == [])
+            await #expect(throws: CaseStoreError.self) {
+                try await store.noteEvidence("x", toIncident: "no-such-incident", at: Date())
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func rawSamplesArePrunedAndTheYearlyReportReadsTheDailyRollup(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let utc = try #require(TimeZone(identifier: "UTC"))

@@ -27,7 +27,7 @@ struct StoreTests {
                                                                                "v5-audit-log-no-replace", "v6-push-state",
                                                                                "v7-camera-groups", "v8-queue-indexes",
                                                                                "v9-camera-uptime-days", "v10-evidence-due",
-                                                                               "v11-uptime-day-stats"])
+                                                                               "v11-uptime-day-stats", "v12-evidence-notes"])
             #expect(try SQLiteCaseStore.migrator.hasCompletedMigrations(db))
             #expect(try db.tableExists("cases") && db.tableExists("evidence") && db.tableExists("camera_status"))
             let columns = try db.columns(in: "cases").map(\.name)

@@ -9,16 +9,6 @@ import Testing
 /// the clock, not 30 s later.
 @Suite("supervisor clock", .serialized, .timeLimit(.minutes(2)))
 struct SupervisorClockTests {
-    /// Polls `condition` every 100 ms of real time for up to `seconds`.
-    func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return condition()
-    }
-
     @Test func aReconnectWaitsForTheBackoffOnTheInjectedClock() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streetwatch-clock-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -29,7 +19,7 @@ struct SupervisorClockTests {
         let group = try GroupConfig.parse(yaml: """
             group: {id: clock, name: Clock}
             store: {database: cases.sqlite}
-            defaults: {analysis_fps: 5, open_timeout_seconds: 3, stall_timeout_seconds: 2,
+            defaults: {analysis_fps: 5, open_timeout_seconds: 3, stall_timeout_seconds: 2, start_jitter_seconds: 0,
                        reconnect_initial_seconds: 30, reconnect_max_seconds: 60}
             cameras:
               - id: cam
@@ -77,7 +67,7 @@ struct SupervisorClockTests {
         let group = try GroupConfig.parse(yaml: """
             group: {id: clock, name: Clock}
             store: {database: cases.sqlite}
-            defaults: {analysis_fps: 5, open_timeout_seconds: 60, stall_timeout_seconds: 60,
+            defaults: {analysis_fps: 5, open_timeout_seconds: 60, stall_timeout_seconds: 60, start_jitter_seconds: 0,
                        reconnect_initial_seconds: 30, reconnect_max_seconds: 60}
             cameras:
               - id: cam

@@ -148,3 +148,13 @@ public func stopProcess(_ process: Process) {
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
 }
+
+/// Polls `condition` every 50 ms of real time for up to `seconds`; whether it held (a bound on a wait, not a timing).
+public func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return condition()
+}

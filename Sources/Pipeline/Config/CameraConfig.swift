@@ -10,9 +10,12 @@ public import FrameIngest
 ///   (relative to the config file). `${VAR}` is replaced from the environment, so credentials stay out of the
 ///   file: `rtsp://admin:${GATE_PASS}@10.0.0.7:554/Streaming/Channels/102`. Values are inserted as they are:
 ///   percent-encode `@`, `:` and `/` in them.
-/// - `evidence_url` (string): reserved for main-stream evidence; not supported yet, so a config that sets it is
-///   refused (snapshots and clips come from `url`).
-/// - `analysis_fps`, `analysis_width`, `keyframes_only`, `transport`: override ``Defaults``, same ranges.
+/// - `evidence_url` (string, default none): the main stream (e.g. Hikvision channel `101` while `url` is `102`),
+///   same forms and `${VAR}` substitution as `url`. Opened only when a draft is created, for a full-resolution
+///   after picture and clip, then closed; never decoded continuously. If it cannot be opened or ends early, the
+///   analysed stream's picture and clip are kept and the case gets a note saying why. The before picture always
+///   comes from `url` (the moment before is past when the main stream opens).
+/// - `analysis_fps`, `analysis_width`, `keyframes_only`, `decode`, `transport`: override ``Defaults``, same ranges.
 /// - `location` (mapping, required): see ``Location``.
 /// - `rules` (list, required, at least one): see ``RuleConfig``.
 ///
@@ -37,6 +40,8 @@ public struct CameraConfig: Sendable, Hashable {
     public var analysisWidth: Int?
     /// Override of ``Defaults/keyframesOnly``.
     public var keyframesOnly: Bool?
+    /// Override of ``Defaults/decode``.
+    public var decode: DecodeMode?
     /// Override of ``Defaults/transport``.
     public var transport: IngestOptions.Transport?
     /// Where the camera looks; copied into every case.
@@ -169,6 +174,7 @@ extension CameraConfig: ConfigDecodable {
         case analysisFPS = "analysis_fps"
         case analysisWidth = "analysis_width"
         case keyframesOnly = "keyframes_only"
+        case decode
         case transport, location, rules
     }
 
@@ -178,16 +184,13 @@ extension CameraConfig: ConfigDecodable {
         let name = f.string(.name) { $0.isEmpty ? "must not be empty" : nil }
         let urlTemplate = f.string(.url, required: true, check: streamURLProblem)
         let url = urlTemplate.flatMap { f.context.expand($0, at: f.path(.url)) }.map { f.context.resolveStream($0) }
-        // Evidence is taken from the analysed stream for now; accepting the key and ignoring it would leave ops
-        // believing their main-stream evidence is in use.
-        let evidenceTemplate = f.string(.evidenceURL) { _ in
-            "not supported yet: snapshots and clips come from 'url' (the analysed stream); remove this key"
-        }
+        let evidenceTemplate = f.string(.evidenceURL, check: streamURLProblem)
         let evidence = evidenceTemplate.flatMap { f.context.expand($0, at: f.path(.evidenceURL)) }
             .map { f.context.resolveStream($0) }
         let fps = f.number(.analysisFPS, in: Defaults.analysisFPSRange)
         let width = f.integer(.analysisWidth, in: Defaults.analysisWidthRange)
         let keyframes = f.value(.keyframesOnly, as: Bool.self)
+        let decode = f.choice(.decode, DecodeMode.allCases.map(\.rawValue)).flatMap(DecodeMode.init(rawValue:))
         let transport = f.transport(.transport)
         let location = f.value(.location, as: Location.self, required: true)
         let rules = f.list(.rules, of: RuleConfig.self, required: true) ?? []
@@ -209,6 +212,7 @@ extension CameraConfig: ConfigDecodable {
         self.init(id: id, name: name, url: url, urlTemplate: urlTemplate, evidenceURL: evidence,
                   evidenceURLTemplate: evidence == nil ? nil : evidenceTemplate, analysisFPS: fps, analysisWidth: width,
                   keyframesOnly: keyframes, transport: transport, location: location, rules: rules.map(\.value))
+        self.decode = decode
     }
 }
 

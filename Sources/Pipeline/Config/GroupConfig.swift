@@ -50,7 +50,8 @@ public struct GroupConfig: Sendable, Hashable {
         IngestOptions(
             analysisWidth: camera.analysisWidth ?? defaults.analysisWidth,
             analysisFPS: camera.analysisFPS ?? defaults.analysisFPS,
-            keyframesOnly: camera.keyframesOnly ?? defaults.keyframesOnly,
+            keyframesOnly: decode(for: camera) == .keyframes,
+            adaptive: decode(for: camera) == .adaptive ? AdaptiveDecode() : nil,
             transport: camera.transport ?? defaults.transport,
             openTimeout: defaults.openTimeoutSeconds,
             stallTimeout: defaults.stallTimeoutSeconds,
@@ -59,13 +60,21 @@ public struct GroupConfig: Sendable, Hashable {
             startTime: startTime)
     }
 
+    /// How `camera` is decoded: its `decode`, else its `keyframes_only`, else the defaults' the same way.
+    public func decode(for camera: CameraConfig) -> DecodeMode {
+        camera.decode ?? camera.keyframesOnly.map { $0 ? .keyframes : .full } ?? defaults.decode
+            ?? (defaults.keyframesOnly ? .keyframes : .full)
+    }
+
     /// How live cameras behave beyond opening: overflow policy, reconnect back-off and warm-up, from ``defaults``.
     public var liveSource: LiveSourceSettings {
         LiveSourceSettings(
             policy: defaults.overflow == .block ? .block : .dropOldest,
             backoff: Backoff(initial: defaults.reconnectInitialSeconds,
                              maximum: defaults.reconnectMaxSeconds),
-            warmUpFrames: defaults.warmUpFrames)
+            warmUpFrames: defaults.warmUpFrames,
+            startup: StartupPolicy(jitter: defaults.startJitterSeconds, firstOpenTimeout: defaults.firstOpenTimeoutSeconds),
+            openConcurrency: defaults.openConcurrency)
     }
 }
 
@@ -170,7 +179,12 @@ public struct ServerConfig: Sendable, Hashable {
 /// Config keys:
 /// - `analysis_fps` (number, default 5, range [0.1 - 60]): analysis frames per second.
 /// - `analysis_width` (integer, default 320, range [64 - 1920]): width of the gray analysis plane.
-/// - `keyframes_only` (bool, default false): decode keyframes only (cheap, ~1 fps on most cameras).
+/// - `keyframes_only` (bool, default false): decode keyframes only (cheap, ~1 fps on most cameras); the same as
+///   `decode: keyframes`.
+/// - `decode` (`full` | `keyframes` | `adaptive`, default `full`, or `keyframes` with `keyframes_only: true`):
+///   `adaptive` decodes keyframes only while the picture stays still (less than 0.2 % of the analysis plane moved by
+///   more than 24 gray levels between analysis frames), every frame from the first change or while the camera has
+///   an open case, and keyframes only again after 10 quiet seconds; switches are counted in `/metrics`.
 /// - `transport` (`tcp` | `udp`, default `tcp`): RTSP transport; TCP unless a camera cannot do it (DOMAIN.md).
 /// - `open_timeout_seconds` (number, default 10, range [1 - 300]): connecting and probing.
 /// - `stall_timeout_seconds` (number, default 5, range [1 - 300]): no packet for this long → reconnect.
@@ -186,6 +200,12 @@ public struct ServerConfig: Sendable, Hashable {
 /// - `reconnect_max_seconds` (number, default 60, range [1 - 3600]): the wait doubles up to this (±20 % jitter).
 /// - `warm_up_frames` (integer, default 0, range [0 - 250]): analysis frames discarded after each reconnect
 ///   while the decoder settles.
+/// - `open_concurrency` (integer, default 8, range [1 - 256]): most cameras of the group opening (connecting and
+///   probing) at once; the others wait their turn, and the wait does not count against the open timeouts.
+/// - `start_jitter_seconds` (number, default 1, range [0 - 60]): each camera's first open waits a random delay up
+///   to this long, so a group's cameras do not all ask at the same instant.
+/// - `first_open_timeout_seconds` (number, default 20, range [1 - 300]): timeout of each open until a camera has
+///   connected once (then `open_timeout_seconds`); at a group's start cameras and media servers answer slowest.
 public struct Defaults: Sendable, Hashable {
     /// Analysis frames per second.
     public var analysisFPS: Double = 5
@@ -195,6 +215,8 @@ public struct Defaults: Sendable, Hashable {
     static let analysisWidthRange = 64...1920
     /// Decode keyframes only.
     public var keyframesOnly = false
+    /// How to decode; `nil` follows ``keyframesOnly``.
+    public var decode: DecodeMode?
     /// RTSP transport.
     public var transport: IngestOptions.Transport = .tcp
     /// Seconds for connecting and probing.
@@ -224,6 +246,14 @@ public struct Defaults: Sendable, Hashable {
     /// Analysis frames discarded after each reconnect.
     public var warmUpFrames = 0
     static let warmUpRange = 0...250
+    /// Most cameras opening at once.
+    public var openConcurrency = 8
+    static let openConcurrencyRange = 1...256
+    /// Longest random delay before a camera's first open, seconds.
+    public var startJitterSeconds: Double = 1
+    static let startJitterRange = 0.0...60.0
+    /// Timeout of each open until a camera has connected once, seconds.
+    public var firstOpenTimeoutSeconds: Double = 20
 
     /// The `overflow` choices.
     public enum Overflow: String, Sendable, Hashable, CaseIterable {
@@ -356,6 +386,7 @@ extension Defaults: ConfigDecodable {
         case analysisFPS = "analysis_fps"
         case analysisWidth = "analysis_width"
         case keyframesOnly = "keyframes_only"
+        case decode
         case transport
         case openTimeoutSeconds = "open_timeout_seconds"
         case stallTimeoutSeconds = "stall_timeout_seconds"
@@ -367,6 +398,9 @@ extension Defaults: ConfigDecodable {
         case reconnectInitialSeconds = "reconnect_initial_seconds"
         case reconnectMaxSeconds = "reconnect_max_seconds"
         case warmUpFrames = "warm_up_frames"
+        case openConcurrency = "open_concurrency"
+        case startJitterSeconds = "start_jitter_seconds"
+        case firstOpenTimeoutSeconds = "first_open_timeout_seconds"
     }
 
     init(config decoder: any Decoder) throws {
@@ -375,6 +409,7 @@ extension Defaults: ConfigDecodable {
         analysisFPS = f.number(.analysisFPS, in: Self.analysisFPSRange) ?? analysisFPS
         analysisWidth = f.integer(.analysisWidth, in: Self.analysisWidthRange) ?? analysisWidth
         keyframesOnly = f.value(.keyframesOnly, as: Bool.self) ?? keyframesOnly
+        decode = f.choice(.decode, DecodeMode.allCases.map(\.rawValue)).flatMap(DecodeMode.init(rawValue:))
         transport = f.transport(.transport) ?? transport
         openTimeoutSeconds = f.number(.openTimeoutSeconds, in: Self.timeoutRange) ?? openTimeoutSeconds
         stallTimeoutSeconds = f.number(.stallTimeoutSeconds, in: Self.timeoutRange) ?? stallTimeoutSeconds
@@ -386,10 +421,23 @@ extension Defaults: ConfigDecodable {
         reconnectInitialSeconds = f.number(.reconnectInitialSeconds, in: Self.reconnectInitialRange) ?? reconnectInitialSeconds
         reconnectMaxSeconds = f.number(.reconnectMaxSeconds, in: Self.reconnectMaxRange) ?? reconnectMaxSeconds
         warmUpFrames = f.integer(.warmUpFrames, in: Self.warmUpRange) ?? warmUpFrames
+        openConcurrency = f.integer(.openConcurrency, in: Self.openConcurrencyRange) ?? openConcurrency
+        startJitterSeconds = f.number(.startJitterSeconds, in: Self.startJitterRange) ?? startJitterSeconds
+        firstOpenTimeoutSeconds = f.number(.firstOpenTimeoutSeconds, in: Self.timeoutRange) ?? firstOpenTimeoutSeconds
         if reconnectMaxSeconds < reconnectInitialSeconds {
             f.fail(.reconnectMaxSeconds, "value \(reconnectMaxSeconds) is below reconnect_initial_seconds (\(reconnectInitialSeconds))")
         }
     }
+}
+
+/// How much of a camera's stream is decoded (`decode`).
+public enum DecodeMode: String, Sendable, Hashable, CaseIterable {
+    /// Every frame (then sampled at the analysis rate).
+    case full
+    /// Keyframes only.
+    case keyframes
+    /// Keyframes only while the picture is still, every frame while it changes or a case is open.
+    case adaptive
 }
 
 extension FieldReader {

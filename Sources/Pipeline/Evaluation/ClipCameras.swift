@@ -15,7 +15,7 @@ extension GroupConfig {
         guard let first = cameras.first else { return nil }
         let same = cameras.allSatisfy {
             $0.rules == first.rules && $0.analysisFPS == first.analysisFPS && $0.analysisWidth == first.analysisWidth
-                && $0.keyframesOnly == first.keyframesOnly
+                && $0.keyframesOnly == first.keyframesOnly && $0.decode == first.decode
         }
         return same ? first : nil
     }

@@ -35,6 +35,13 @@ extension PostgresCaseStore {
         }
     }
 
+    public func evidenceNotes(caseNumber: String) async throws -> [String] {
+        try await query("""
+            SELECT n.note FROM evidence_notes n JOIN cases c ON c.id = n.case_id
+            WHERE c.case_number = \(caseNumber) ORDER BY n.id
+            """).map { try $0.decode(String.self) }
+    }
+
     public func statusSamples(camera: String, since: Date) async throws -> [CameraStatusSample] {
         try await query("""
             SELECT camera_id, at, state, fps_analysed, drops, fps_configured FROM camera_status

@@ -171,6 +171,18 @@ extension PostgresCaseStore {
         }
     }
 
+    public func noteEvidence(_ note: String, toIncident incidentKey: String, at date: Date) async throws {
+        try await transaction { db in
+            guard let id = try await db.rows("SELECT id FROM cases WHERE incident_key = \(incidentKey)", logger)
+                .first?.decode(Int64.self) else {
+                throw CaseStoreError.noSuchCase(incidentKey)
+            }
+            try await db.rows("""
+                INSERT INTO evidence_notes (case_id, at, note) VALUES (\(id), \(date.timeIntervalSince1970), \(note))
+                """, logger)
+        }
+    }
+
     public func openIncidents(camera: String) async throws -> [DraftCase] {
         try await transaction { db in
             let ids = try await db.rows("""

@@ -178,6 +178,18 @@ enum PostgresSchema {
             "ALTER TABLE camera_uptime_days ADD COLUMN fps_sum double precision NOT NULL DEFAULT 0",
             "ALTER TABLE camera_uptime_days ADD COLUMN configured_fps double precision",
         ]),
+        ("v7-evidence-notes", [
+            // SQLite's v12-evidence-notes: where a case's evidence came from when not as configured.
+            """
+            CREATE TABLE evidence_notes (
+                id bigserial PRIMARY KEY,
+                case_id bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+                at double precision NOT NULL,
+                note text NOT NULL
+            )
+            """,
+            "CREATE INDEX evidence_notes_by_case ON evidence_notes (case_id, id)",
+        ]),
     ]
 
     /// Applies the steps not applied yet, all in one transaction under ``migrationLock``: a process that starts

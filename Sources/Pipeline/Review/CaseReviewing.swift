@@ -8,6 +8,9 @@ public protocol CaseReading: CaseStoreBase {
     /// The case with `caseNumber`, or `nil`.
     func `case`(number caseNumber: String) async throws -> DraftCase?
 
+    /// The evidence notes of a case (see ``CaseWriting/noteEvidence(_:toIncident:at:)``), oldest first.
+    func evidenceNotes(caseNumber: String) async throws -> [String]
+
     /// Status samples of `camera` at or after `since`, oldest first.
     func statusSamples(camera: String, since: Date) async throws -> [CameraStatusSample]
 }

@@ -18,6 +18,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
     public let settings: LiveSourceSettings
     /// The clock every wait is on.
     public let clock: C
+    /// Shared by the group's supervisors: how many cameras may open at once; `nil` = no limit.
+    public let openLimiter: OpenLimiter?
     /// Seconds between camera status samples written to the store (for uptime reports).
     public var sampleInterval: Double = 60
     /// Seconds raw status samples are kept; older ones are deleted once a day (and at each start of the camera's
@@ -31,11 +33,14 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
     /// Creates a supervisor for `worker.camera`.
     /// - Parameters:
     ///   - settings: default: the group's (``GroupConfig/liveSource``).
-    ///   - clock: what back-off, restarts and sampling wait on.
-    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil, clock: C) {
+    ///   - openLimiter: shared by every supervisor of the group (``LiveSourceSettings/openConcurrency``).
+    ///   - clock: what back-off, the start-up delay, restarts and sampling wait on.
+    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil,
+                openLimiter: OpenLimiter? = nil, clock: C) {
         self.worker = worker
         self.metrics = metrics
         self.settings = settings ?? worker.group.liveSource
+        self.openLimiter = openLimiter
         self.clock = clock
     }
 
@@ -46,7 +51,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
         var base = WorkerSummary()
         while !Task.isCancelled {
             let source = ReconnectingSource(url: camera.url, options: options, policy: settings.policy,
-                                            backoff: settings.backoff, warmUpFrames: settings.warmUpFrames, clock: clock)
+                                            backoff: settings.backoff, warmUpFrames: settings.warmUpFrames,
+                                            startup: settings.startup, openLimiter: openLimiter, clock: clock)
             let watcher = Task { await watch(source) }
             do {
                 let summary = try await worker.analyse(
@@ -54,6 +60,8 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
                     startClip: { try source.startClip(preRoll: $0, postRoll: $1, to: $2) },
                     progress: { [base] in metrics.record($0, base: base, camera: camera.id) },
                     picture: { [latest] in latest.set($0) },
+                    evidenceStream: camera.evidenceURL,
+                    decodeHold: source.decodeHold,
                     settlingOwedEvidence: true)
                 base.add(summary)
             } catch where !Task.isCancelled {
@@ -142,8 +150,9 @@ public struct CameraSupervisor<C: Clock>: Sendable where C.Duration == Duration 
 
 extension CameraSupervisor where C == ContinuousClock {
     /// A supervisor that waits on the system's continuous clock.
-    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil) {
-        self.init(worker: worker, metrics: metrics, settings: settings, clock: ContinuousClock())
+    public init(worker: CameraWorker, metrics: GroupMetrics, settings: LiveSourceSettings? = nil,
+                openLimiter: OpenLimiter? = nil) {
+        self.init(worker: worker, metrics: metrics, settings: settings, openLimiter: openLimiter, clock: ContinuousClock())
     }
 }
 

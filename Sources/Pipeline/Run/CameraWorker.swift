@@ -65,6 +65,10 @@ public struct CameraWorker: Sendable {
     ///   - startClip: asks the source for an MP4 clip (`ReconnectingSource.startClip`); `nil` = no clips.
     ///   - progress: called after each frame with its stream time (progress bars, metrics).
     ///   - picture: called with each full-resolution picture analysed (the camera page's latest picture).
+    ///   - evidenceStream: the camera's main stream (``CameraConfig/evidenceURL``), opened when a draft is created
+    ///     for a full-resolution after picture and clip that replace the analysed stream's; `nil` = none. Live
+    ///     cameras only: a recording's main stream is not there to open.
+    ///   - decodeHold: put on while the camera has an open case, so an adaptive source decodes every frame then.
     ///   - settlingOwedEvidence: first deal with evidence an earlier process owed this camera's cases: film again
     ///     the clip of an incident still open, mark the rest missing. Only the camera's live worker may (`run`
     ///     is the one process that films the camera); a `scan` beside it would take its clips for its own.
@@ -74,6 +78,8 @@ public struct CameraWorker: Sendable {
         startClip: (@Sendable (_ preRoll: Double, _ postRoll: Double, _ path: String) throws -> ClipPromise)? = nil,
         progress: (@Sendable (WorkerSummary) -> Void)? = nil,
         picture: (@Sendable (FullFrame) -> Void)? = nil,
+        evidenceStream: String? = nil,
+        decodeHold: DecodeHold? = nil,
         settlingOwedEvidence: Bool = false
     ) async throws -> WorkerSummary {
         var summary = WorkerSummary()
@@ -102,11 +108,18 @@ public struct CameraWorker: Sendable {
                     logger.info("draft case \(stored.caseNumber ?? "?")", metadata: [
                         "rule": "\(finding.rule)", "zone": "\(finding.zone)", "box": "\(finding.normalizedBox)"])
                     await attachSnapshots(for: stored, finding: finding, full: full, recent: recent, summary: &summary)
+                    var clipTask: Task<Bool, Never>?
                     if let startClip {
                         // Asked now, so the pre-roll ends at this frame; awaited off the frame loop.
-                        if let task = await film(stored, startClip, summary: &summary) { clipTasks.append(task) }
+                        clipTask = await film(stored, startClip, summary: &summary)
                     } else {
                         await giveUp(.clip, of: stored, "this source makes no clips")
+                    }
+                    if let evidenceStream {
+                        clipTasks.append(fromMainStream(stored, url: evidenceStream, box: finding.normalizedBox,
+                                                        after: clipTask))
+                    } else if let clipTask {
+                        clipTasks.append(clipTask)
                     }
                 }
             }
@@ -138,6 +151,7 @@ public struct CameraWorker: Sendable {
                         try await store.apply(event)
                         summary.caseEvents += 1
                     }
+                    decodeHold?.set(!tracker.openIncidents.isEmpty)
                     summary.frames += 1
                     summary.lastPTS = frame.pts
                     summary.lastCapturedAt = frame.capturedAt
@@ -245,6 +259,53 @@ public struct CameraWorker: Sendable {
             logger.error("clip failed: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
             await giveUp(.clip, of: draft, "clip failed: \(error)")
             return nil
+        }
+    }
+
+    /// Opens the main stream now for a full-resolution after picture and a clip (pre-roll + post-roll long), which
+    /// replace the analysed stream's once that clip is settled. If the main stream fails, the analysed stream's
+    /// stay and the case gets a note saying why. Returns whether a clip is attached.
+    private func fromMainStream(_ draft: DraftCase, url: String, box: NormalizedBox,
+                                after subClip: Task<Bool, Never>?) -> Task<Bool, Never> {
+        let options = group.ingestOptions(for: camera)
+        let seconds = max(1, group.defaults.clipPreRollSeconds + group.defaults.clipPostRollSeconds)
+        let path = ScratchClips.newPath()
+        let shown = camera.displayEvidenceURL ?? "the main stream"
+        return Task {
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let capture: Result<MainStreamCapture, any Error>
+            do {
+                capture = .success(try await captureMainStream(url: url, options: options, clipSeconds: seconds,
+                                                               clipPath: path))
+            } catch {
+                capture = .failure(error)
+            }
+            // The analysed stream's clip first, so that the main stream's, attached after it, replaces it.
+            let subAttached = await subClip?.value ?? false
+            var replaced: [EvidenceRole] = []
+            do {
+                let main = try capture.get()
+                try await store.attachEvidence(try main.picture.jpeg(boxes: [box]), fileExtension: "jpg", role: .after,
+                                               toIncident: draft.incidentKey)
+                replaced.append(.after)
+                try await store.attachEvidence(fileAt: path, role: .clip, toIncident: draft.incidentKey)
+                replaced.append(.clip)
+                logger.info("main-stream evidence attached", metadata: [
+                    "case": "\(draft.caseNumber ?? "?")", "size": "\(main.picture.width)x\(main.picture.height)"])
+                return true
+            } catch {
+                let kept = [(EvidenceRole.after, "the after picture"), (.clip, "the clip")]
+                    .filter { !replaced.contains($0.0) }.map(\.1)
+                let note = redactingCredentials(in: "main stream \(shown) gave no evidence (\(error)); "
+                    + "\(kept.joined(separator: " and ")) \(kept.count == 1 ? "is" : "are") from the analysed stream")
+                logger.warning("\(note)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+                do {
+                    try await store.noteEvidence(note, toIncident: draft.incidentKey, at: Date())
+                } catch {
+                    logger.error("evidence note not stored: \(error)", metadata: ["case": "\(draft.caseNumber ?? "?")"])
+                }
+                return replaced.contains(.clip) || subAttached
+            }
         }
     }
 

@@ -11,6 +11,8 @@ public final class GroupMetrics: Sendable {
         var framesDropped = 0
         var reconnects = 0
         var stalls = 0
+        var decodeSwitches = 0
+        var decodingEveryFrame = true
         var online = false
         var state = SourceStatus.State.connecting
         var stallSeconds = 0.0
@@ -50,6 +52,8 @@ public final class GroupMetrics: Sendable {
             entry.framesDropped = status.framesDropped
             entry.reconnects = status.reconnects
             entry.stalls = status.stalls
+            entry.decodeSwitches = status.decodeSwitches
+            entry.decodingEveryFrame = status.decodingEveryFrame
             if entry.online, let since = wasDown {
                 entry.stallSeconds += now.timeIntervalSince(since)
                 entry.offlineSince = nil
@@ -119,6 +123,12 @@ public final class GroupMetrics: Sendable {
         family("streetwatch_camera_frames_dropped_total", "counter", "Frames dropped because analysis fell behind.") { Double($0.framesDropped) }
         family("streetwatch_camera_reconnects_total", "counter", "Successful reconnects after an outage.") { Double($0.reconnects) }
         family("streetwatch_camera_stalls_total", "counter", "Stalls (no packet within the stall timeout).") { Double($0.stalls) }
+        family("streetwatch_camera_decode_switches_total", "counter",
+               "Adaptive decoding: switches between keyframes only and every frame, both ways.") { Double($0.decodeSwitches) }
+        family("streetwatch_camera_decoding_every_frame", "gauge",
+               "1 while every frame is decoded, 0 while only keyframes are (keyframes-only or still adaptive cameras).") {
+            $0.decodingEveryFrame ? 1 : 0
+        }
         family("streetwatch_camera_offline_seconds_total", "counter", "Seconds spent stalled or offline.") { camera in
             camera.stallSeconds + (camera.offlineSince.map { now.timeIntervalSince($0) } ?? 0)
         }

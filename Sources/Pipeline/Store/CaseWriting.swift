@@ -40,6 +40,10 @@ public protocol CaseWriting: CaseStoreBase {
     /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
     func markEvidenceMissing(_ role: EvidenceRole, toIncident incidentKey: String, reason: String) async throws
 
+    /// Adds a note on where a case's evidence came from (e.g. the main stream failed and the sub-stream's is kept).
+    /// - Throws: ``CaseStoreError/noSuchCase(_:)``, or a database error.
+    func noteEvidence(_ note: String, toIncident incidentKey: String, at date: Date) async throws
+
     /// Drafts whose incident is not closed, for ``IncidentTracker/resume(from:at:)``; oldest first.
     func openIncidents(camera: String) async throws -> [DraftCase]
 

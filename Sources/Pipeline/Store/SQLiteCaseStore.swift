@@ -128,6 +128,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerUptimeTable(in: &migrator)
         registerEvidenceDue(in: &migrator)
         registerUptimeStats(in: &migrator)
+        registerEvidenceNotes(in: &migrator)
         return migrator
     }
 
